@@ -1,0 +1,1 @@
+//! Renderers: print a [`crate::KernelState`] exactly as the real tools on this machine do.

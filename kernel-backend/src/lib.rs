@@ -1,0 +1,1 @@
+//! docknet-kernel: the engine's `Kernel` trait on the real Linux kernel.

@@ -1,0 +1,1 @@
+//! docknet-sim: an in-memory, deterministic Linux network kernel.
