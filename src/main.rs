@@ -1,1 +1,159 @@
-fn main() {}
+//! The `docknet` command line: `docknet replay FILE|- [--seed N] [--json] [--backend sim|kernel]`.
+
+use std::process::ExitCode;
+
+use docknet::{Backend, Error};
+
+const HELP: &str = "\
+docknet: Docker 20.10 bridge networking, replayed on a simulated or a real Linux kernel
+
+Usage:
+  docknet replay FILE|- [--seed N] [--json] [--backend sim|kernel]
+  docknet --help | --version
+
+replay   Reads a scenario (.scn; `-` reads standard input), builds its host, starts a
+         simulated dockerd and runs every `$ command` step. Prints a transcript: each step
+         as `$ command`, then what the real tool prints on stdout, then on stderr, then
+         `[exit N]` when the status is not 0.
+
+Options:
+  --seed N              Seed for IDs, MACs and names (overrides the scenario's %seed)
+  --json                Print [{\"line\", \"command\", \"stdout\", \"stderr\", \"exit\"}] instead
+  --backend sim|kernel  The kernel to run on (default sim; kernel needs root)
+  -h, --help            This text
+  -V, --version         The version
+
+Exit status: 0 when the scenario parsed and replayed (a step's own failure is part of the
+transcript), 2 on a parse error, an unreadable file or bad flags, 1 when the backend is not
+available or the host could not be built.
+
+Example:
+  docknet replay scenarios/03-containers.scn
+";
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    Version,
+    Replay {
+        file: String,
+        seed: Option<u64>,
+        json: bool,
+        backend: Backend,
+    },
+}
+
+/// Parses the arguments after the program name; the error is the message for stderr.
+fn parse_args(args: &[String]) -> Result<Command, String> {
+    match args.first().map(String::as_str) {
+        None => return Err("a command is required".into()),
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some("-V" | "--version") => return Ok(Command::Version),
+        Some("replay") => {}
+        Some(other) => return Err(format!("unknown command `{other}`")),
+    }
+    let (mut file, mut seed, mut json, mut backend) = (None, None, false, Backend::Sim);
+    let mut it = args[1..].iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or(format!("{name} needs a value"))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--json" => json = true,
+            "--seed" => {
+                let v = value("--seed")?;
+                seed = Some(v.parse().map_err(|_| format!("--seed takes a non-negative integer, not `{v}`"))?);
+            }
+            "--backend" => {
+                let v = value("--backend")?;
+                backend = Backend::parse(&v).ok_or(format!("--backend takes sim or kernel, not `{v}`"))?;
+            }
+            f if f.starts_with('-') && f != "-" => return Err(format!("unknown option `{f}`")),
+            f if file.is_none() => file = Some(f.to_string()),
+            f => return Err(format!("one scenario file at a time (unexpected `{f}`)")),
+        }
+    }
+    let file = file.ok_or("replay needs a scenario FILE (or - for standard input)")?;
+    Ok(Command::Replay { file, seed, json, backend })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse_args(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("docknet: {msg}\nTry `docknet --help`.");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            println!("docknet {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Replay { file, seed, json, backend } => {
+            match docknet::replay_file(&file, seed, backend) {
+                Ok(t) => {
+                    print!("{}", if json { t.to_json() } else { t.to_text() });
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("docknet: {e}");
+                    let code = match e {
+                        Error::Parse { .. } | Error::Read { .. } => 2,
+                        Error::Backend { .. } | Error::Setup(_) => 1,
+                    };
+                    ExitCode::from(code)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn replay_flags() {
+        assert_eq!(
+            parse_args(&args("replay x.scn --seed 7 --json --backend kernel")),
+            Ok(Command::Replay { file: "x.scn".into(), seed: Some(7), json: true, backend: Backend::Kernel })
+        );
+        assert_eq!(
+            parse_args(&args("replay --seed=3 -")),
+            Ok(Command::Replay { file: "-".into(), seed: Some(3), json: false, backend: Backend::Sim })
+        );
+        assert_eq!(parse_args(&args("--help")), Ok(Command::Help));
+        assert_eq!(parse_args(&args("replay x --help")), Ok(Command::Help));
+    }
+
+    #[test]
+    fn bad_flags_are_refused() {
+        assert!(parse_args(&args("")).is_err());
+        assert!(parse_args(&args("replay")).unwrap_err().contains("FILE"));
+        assert!(parse_args(&args("replay x --seed")).unwrap_err().contains("needs a value"));
+        assert!(parse_args(&args("replay x --seed -1")).is_err());
+        assert!(parse_args(&args("replay x --backend qemu")).unwrap_err().contains("sim or kernel"));
+        assert!(parse_args(&args("replay x --frob")).unwrap_err().contains("unknown option"));
+        assert!(parse_args(&args("replay x y")).is_err());
+        assert!(parse_args(&args("run x")).is_err());
+    }
+}

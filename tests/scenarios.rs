@@ -1,1 +1,123 @@
-fn main() {}
+//! One test per scenario file and backend: `sim::<stem>` replays `scenarios/<stem>.scn` on the
+//! simulated kernel and asserts the insta snapshot `snapshots/<stem>.snap`; `kernel::<stem>`
+//! (once docknet-kernel is wired in) replays it on the real kernel and requires exactly the
+//! sim transcript. `determinism::replay-twice` replays every scenario twice on sim and
+//! requires byte-identical output.
+//!
+//! Review changed snapshots with `INSTA_UPDATE=always cargo test --test scenarios` and
+//! `git diff snapshots/` (cargo-insta does not scan a top-level snapshots/ directory).
+
+use std::path::{Path, PathBuf};
+
+use docknet::{Backend, Scenario, Transcript};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+
+fn main() {
+    let args = Arguments::from_args();
+    let files = scenario_files();
+    let mut trials = Vec::new();
+    for path in &files {
+        let stem = stem(path);
+        let p = path.clone();
+        trials.push(Trial::test(format!("sim::{stem}"), move || sim_trial(&p)).with_kind("sim"));
+        if Backend::Kernel.is_built() {
+            let p = path.clone();
+            trials.push(
+                Trial::ignorable_test(format!("kernel::{stem}"), move || kernel_trial(&p))
+                    .with_kind("kernel"),
+            );
+        }
+    }
+    trials.push(Trial::test("determinism::replay-twice", move || determinism(&files)));
+    trials.sort_by(|a, b| a.name().cmp(b.name()));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(SCENARIOS)
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable scenarios/").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "scn"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().expect("a file name").to_string_lossy().into_owned()
+}
+
+/// The path as the snapshot header shows it: relative to the repository.
+fn shown(path: &Path) -> String {
+    format!("scenarios/{}", path.file_name().expect("a file name").to_string_lossy())
+}
+
+fn load(path: &Path) -> Result<Scenario, Failed> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    docknet::parse(&shown(path), &text).map_err(|e| e.to_string().into())
+}
+
+fn replay_on(backend: Backend, scenario: &Scenario) -> Result<Transcript, Failed> {
+    let mut kernel = backend.kernel().map_err(|e| e.to_string())?;
+    docknet::replay(scenario, None, kernel.as_mut()).map_err(|e| e.to_string().into())
+}
+
+fn sim_trial(path: &Path) -> Result<(), Failed> {
+    let scenario = load(path)?;
+    let text = replay_on(Backend::Sim, &scenario)?.to_text();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(SNAPSHOTS);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(shown(path));
+    // insta's settings are thread-local and libtest-mimic reuses its worker threads, so the
+    // settings are bound for exactly this assertion.
+    settings.bind(|| insta::assert_snapshot!(stem(path), text));
+    Ok(())
+}
+
+/// The real kernel must print exactly what sim prints. Without the privileges it needs the
+/// trial is ignored with the backend's reason, except under CI, where it must run.
+fn kernel_trial(path: &Path) -> Result<Completion, Failed> {
+    let scenario = load(path)?;
+    let mut kernel = match Backend::Kernel.kernel() {
+        Ok(k) => k,
+        Err(e) if std::env::var_os("CI").is_none() => return Ok(Completion::ignored_with(e)),
+        Err(e) => return Err(format!("CI is set, so kernel trials must run: {e}").into()),
+    };
+    let real = docknet::replay(&scenario, None, kernel.as_mut()).map_err(|e| e.to_string())?;
+    let sim = replay_on(Backend::Sim, &scenario)?;
+    first_difference(&sim, &real).map_or(Ok(Completion::Completed), |d| Err(d.into()))
+}
+
+/// A readable account of the first step where two transcripts differ.
+fn first_difference(expected: &Transcript, actual: &Transcript) -> Option<String> {
+    for (e, a) in expected.steps.iter().zip(&actual.steps) {
+        if e != a {
+            return Some(format!(
+                "line {}: `{}` differs\n--- sim\n{}--- kernel\n{}",
+                e.line,
+                e.command,
+                Transcript { steps: vec![e.clone()] }.to_text(),
+                Transcript { steps: vec![a.clone()] }.to_text()
+            ));
+        }
+    }
+    (expected.steps.len() != actual.steps.len()).then(|| "different step counts".to_string())
+}
+
+fn determinism(files: &[PathBuf]) -> Result<(), Failed> {
+    for path in files {
+        let scenario = load(path)?;
+        let first = replay_on(Backend::Sim, &scenario)?;
+        let second = replay_on(Backend::Sim, &scenario)?;
+        if first.to_text() != second.to_text() || first.to_json() != second.to_json() {
+            let diff = first_difference(&first, &second).unwrap_or_default();
+            return Err(format!("{}: two replays differ\n{diff}", shown(path)).into());
+        }
+    }
+    Ok(())
+}

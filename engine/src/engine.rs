@@ -1,7 +1,11 @@
 //! The Docker daemon's networking half: the entry point for every command.
 
+use crate::clock::Clock;
+use crate::container::Containers;
+use crate::ipam::Ipam;
 use crate::kernel::Kernel;
-use crate::op::NetnsName;
+use crate::network::Network;
+use crate::op::{Ipv4Cidr, NetnsName};
 use crate::output::CommandOutput;
 use crate::rng::SeededRng;
 
@@ -11,7 +15,18 @@ pub const DEFAULT_SEED: u64 = 20_10_24;
 /// One simulated `dockerd`: its networks, containers and endpoints.
 #[derive(Debug)]
 pub struct Engine {
+    /// Every random choice comes from here.
     pub(crate) rng: SeededRng,
+    /// `time.Now()`.
+    pub(crate) clock: Clock,
+    /// Networks in creation order.
+    pub(crate) networks: Vec<Network>,
+    /// The local address space.
+    pub(crate) ipam: Ipam,
+    /// IPv4 route destinations of the host namespace (libnetwork avoids them for auto pools).
+    pub(crate) host_routes: Vec<Ipv4Cidr>,
+    /// Containers and their endpoints (the containers half).
+    pub(crate) containers: Containers,
 }
 
 impl Engine {
@@ -19,30 +34,38 @@ impl Engine {
     pub fn new(seed: u64) -> Self {
         Engine {
             rng: SeededRng::new(seed),
+            clock: Clock::default(),
+            networks: Vec::new(),
+            ipam: Ipam::default(),
+            host_routes: Vec::new(),
+            containers: Containers::default(),
         }
+    }
+
+    /// Tells the daemon which IPv4 routes (with a destination) the host already has, as
+    /// libnetwork reads them from the kernel; automatic subnets avoid them. Call before boot.
+    pub fn set_host_routes(&mut self, routes: Vec<Ipv4Cidr>) {
+        self.host_routes = routes;
     }
 
     /// Daemon start: creates docker0, sets sysctls and the base iptables chains, and the
     /// `bridge`, `host` and `none` networks.
     pub fn boot(&mut self, kernel: &mut dyn Kernel) -> Result<(), crate::KernelError> {
-        let _ = kernel;
-        Ok(())
+        self.daemon_start(kernel)
     }
 
     /// Runs one `docker ...` command line (`args` without the leading `docker`).
     pub fn docker(&mut self, kernel: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let _ = (kernel, args);
-        CommandOutput::fail("docker: not implemented yet\n", 1)
+        self.dispatch(kernel, args)
     }
 
     /// The sandbox keys Docker keeps under `/var/run/docker/netns` (`ls` order: sorted).
     pub fn sandbox_keys(&self) -> Vec<String> {
-        Vec::new()
+        self.ctr_sandbox_keys()
     }
 
     /// The namespace of a running container, by name, full ID or ID prefix.
     pub fn container_netns(&self, name_or_id: &str) -> Option<NetnsName> {
-        let _ = name_or_id;
-        None
+        self.ctr_container_netns(name_or_id)
     }
 }

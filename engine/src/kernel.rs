@@ -28,6 +28,12 @@ pub enum Errno {
     ENOTCONN,
     /// 3: no such process (netlink's answer for a missing route or address: ESRCH).
     ESRCH,
+    /// 100: network is down (a route through a link that is not up).
+    ENETDOWN,
+    /// 7: argument list too long (iptables: index of insertion too big).
+    E2BIG,
+    /// 40: too many levels of symbolic links (a bridge enslaved to a bridge).
+    ELOOP,
 }
 
 impl Errno {
@@ -45,6 +51,9 @@ impl Errno {
             Errno::EADDRNOTAVAIL => 99,
             Errno::ENETUNREACH => 101,
             Errno::ENOTCONN => 107,
+            Errno::ENETDOWN => 100,
+            Errno::E2BIG => 7,
+            Errno::ELOOP => 40,
         }
     }
 
@@ -62,6 +71,9 @@ impl Errno {
             Errno::EADDRNOTAVAIL,
             Errno::ENETUNREACH,
             Errno::ENOTCONN,
+            Errno::ENETDOWN,
+            Errno::E2BIG,
+            Errno::ELOOP,
         ]
         .into_iter()
         .find(|e| e.code() == code.abs())
@@ -81,6 +93,9 @@ impl Errno {
             Errno::EADDRNOTAVAIL => "Cannot assign requested address",
             Errno::ENETUNREACH => "Network is unreachable",
             Errno::ENOTCONN => "Transport endpoint is not connected",
+            Errno::ENETDOWN => "Network is down",
+            Errno::E2BIG => "Argument list too long",
+            Errno::ELOOP => "Too many levels of symbolic links",
         }
     }
 }

@@ -9,8 +9,20 @@
 //! The engine does no I/O, has no clock and no randomness but [`rng::SeededRng`]. Data flows one
 //! way: command → engine → ops → kernel → observed state → render.
 
+#![recursion_limit = "256"]
+
+pub mod cli;
+pub mod clock;
+pub mod container;
+pub mod daemon;
 pub mod engine;
+pub mod error;
+pub mod firewall;
+mod ids;
+pub mod inspect;
+pub mod ipam;
 pub mod kernel;
+pub mod network;
 pub mod op;
 pub mod output;
 pub mod plan;
@@ -19,6 +31,7 @@ pub mod rng;
 pub mod state;
 
 pub use engine::{Engine, DEFAULT_SEED};
+pub use error::EngineError;
 pub use kernel::{Errno, Kernel, KernelError};
 pub use op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table};
 pub use output::CommandOutput;

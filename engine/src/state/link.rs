@@ -79,6 +79,9 @@ pub struct Link {
     pub peer: Option<Peer>,
     /// For a bridge port: the STP port state (3 = forwarding, 0 = disabled).
     pub port_state: Option<u8>,
+    /// For a bridge port: its port number on the bridge (the kernel gives the lowest free one,
+    /// from 1); `brctl show` lists ports in this order. `None` falls back to ifindex rank.
+    pub port_no: Option<u16>,
 }
 
 impl Link {

@@ -1,0 +1,221 @@
+//! One bridge network's rules: what `setupIPTables` and `setupNetworkIsolationRules` insert
+//! at create, and what the registered clean-up functions delete at `network rm`.
+
+use super::{Rule, DOCKER_CHAIN, ISOLATION_1, ISOLATION_2};
+use crate::op::Ipv4Cidr;
+use crate::plan::Plan;
+
+/// What the rules of one bridge network depend on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BridgeFirewall {
+    /// The kernel bridge name.
+    pub bridge: String,
+    /// The masked subnet.
+    pub subnet: Ipv4Cidr,
+    /// `--internal`.
+    pub internal: bool,
+    /// `enable_icc`.
+    pub icc: bool,
+    /// `enable_ip_masquerade`.
+    pub masquerade: bool,
+}
+
+impl BridgeFirewall {
+    fn masq(&self) -> Rule {
+        Rule::nat(
+            "POSTROUTING",
+            format!("-s {} ! -o {} -j MASQUERADE", self.subnet.masked(), self.bridge),
+        )
+    }
+
+    fn skip_dnat(&self) -> Rule {
+        Rule::nat(DOCKER_CHAIN, format!("-i {} -j RETURN", self.bridge))
+    }
+
+    fn icc_rule(&self) -> Rule {
+        let verdict = if self.icc { "ACCEPT" } else { "DROP" };
+        Rule::filter("FORWARD", format!("-i {0} -o {0} -j {verdict}", self.bridge))
+    }
+
+    fn out_rule(&self) -> Rule {
+        Rule::filter("FORWARD", format!("-i {0} ! -o {0} -j ACCEPT", self.bridge))
+    }
+
+    fn docker_jump(&self) -> Rule {
+        Rule::filter("FORWARD", format!("-o {} -j DOCKER", self.bridge))
+    }
+
+    fn established(&self) -> Rule {
+        Rule::filter(
+            "FORWARD",
+            format!(
+                "-o {} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+                self.bridge
+            ),
+        )
+    }
+
+    fn internal_in_drop(&self) -> Rule {
+        Rule::filter(
+            ISOLATION_1,
+            format!("! -d {} -i {} -j DROP", self.subnet.masked(), self.bridge),
+        )
+    }
+
+    fn internal_out_drop(&self) -> Rule {
+        Rule::filter(
+            ISOLATION_1,
+            format!("! -s {} -o {} -j DROP", self.subnet.masked(), self.bridge),
+        )
+    }
+
+    fn isolation(&self) -> [Rule; 2] {
+        [
+            Rule::filter(
+                ISOLATION_1,
+                format!("-i {0} ! -o {0} -j {ISOLATION_2}", self.bridge),
+            ),
+            Rule::filter(ISOLATION_2, format!("-o {} -j DROP", self.bridge)),
+        ]
+    }
+
+    /// `setIcc(enable)`: ICC ACCEPT is inserted at the top, ICC DROP appended at the bottom.
+    fn add_icc(&self, plan: &mut Plan) {
+        if self.icc {
+            plan.insert_rule(&self.icc_rule());
+        } else {
+            plan.append_rule(&self.icc_rule());
+        }
+    }
+
+    fn remove_icc(&self, plan: &mut Plan) {
+        if self.icc {
+            plan.delete_top_rule(&self.icc_rule());
+        } else {
+            plan.delete_rule(&self.icc_rule());
+        }
+    }
+
+    /// `setupIPTables` up to (not including) the FORWARD isolation jump.
+    ///
+    /// `first_network` says whether the nat PREROUTING/OUTPUT jumps to DOCKER are still
+    /// missing (they are appended once, by the first non-internal bridge network).
+    pub fn add_rules(&self, plan: &mut Plan, first_network: bool) {
+        if self.internal {
+            plan.insert_rule(&self.internal_in_drop());
+            plan.insert_rule(&self.internal_out_drop());
+            self.add_icc(plan);
+            return;
+        }
+        if self.masquerade {
+            plan.insert_rule(&self.masq());
+            // Userland proxy on (the default): traffic from the bridge skips DNAT.
+            plan.insert_rule(&self.skip_dnat());
+        }
+        self.add_icc(plan);
+        plan.insert_rule(&self.out_rule());
+        if first_network {
+            plan.append_rule(&Rule::nat(
+                "PREROUTING",
+                "-m addrtype --dst-type LOCAL -j DOCKER",
+            ));
+            plan.append_rule(&Rule::nat(
+                "OUTPUT",
+                "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
+            ));
+        }
+        plan.insert_rule(&self.docker_jump());
+        plan.insert_rule(&self.established());
+    }
+
+    /// `setupNetworkIsolationRules`: the two isolation-chain rules (none for internal).
+    pub fn add_isolation(&self, plan: &mut Plan) {
+        if self.internal {
+            return;
+        }
+        for r in self.isolation() {
+            plan.insert_rule(&r);
+        }
+    }
+
+    /// The clean-up functions in registration order: NAT/ICC/out rules, the filter chain
+    /// jumps, then isolation.
+    pub fn remove_rules(&self, plan: &mut Plan) {
+        if self.internal {
+            plan.delete_top_rule(&self.internal_in_drop());
+            plan.delete_top_rule(&self.internal_out_drop());
+            self.remove_icc(plan);
+            return;
+        }
+        if self.masquerade {
+            plan.delete_top_rule(&self.masq());
+            plan.delete_top_rule(&self.skip_dnat());
+        }
+        self.remove_icc(plan);
+        plan.delete_top_rule(&self.out_rule());
+        plan.delete_top_rule(&self.docker_jump());
+        plan.delete_top_rule(&self.established());
+        for r in self.isolation() {
+            plan.delete_top_rule(&r);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::op::Op;
+
+    fn rules(plan: &Plan) -> Vec<String> {
+        plan.ops()
+            .map(|op| match op {
+                Op::RuleAdd { table, chain, rule, at, .. } => {
+                    format!("{table} {chain} {at:?} {rule}")
+                }
+                Op::RuleDel { table, chain, rule, .. } => format!("{table} {chain} D {rule}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn fw() -> BridgeFirewall {
+        BridgeFirewall {
+            bridge: "br-ef9d7c74a9bb".into(),
+            subnet: Ipv4Cidr::parse("10.0.0.1/24").unwrap(),
+            internal: false,
+            icc: true,
+            masquerade: true,
+        }
+    }
+
+    #[test]
+    fn default_network_rules_use_masked_subnet() {
+        let mut p = Plan::new();
+        fw().add_rules(&mut p, false);
+        let r = rules(&p);
+        assert_eq!(
+            r[0],
+            "nat POSTROUTING Insert(1) -s 10.0.0.0/24 ! -o br-ef9d7c74a9bb -j MASQUERADE"
+        );
+        assert_eq!(r.len(), 6);
+    }
+
+    #[test]
+    fn internal_and_icc_off() {
+        let mut f = fw();
+        f.internal = true;
+        f.icc = false;
+        let mut p = Plan::new();
+        f.add_rules(&mut p, false);
+        f.add_isolation(&mut p);
+        let r = rules(&p);
+        assert_eq!(
+            r,
+            vec![
+                "filter DOCKER-ISOLATION-STAGE-1 Insert(1) ! -d 10.0.0.0/24 -i br-ef9d7c74a9bb -j DROP",
+                "filter DOCKER-ISOLATION-STAGE-1 Insert(1) ! -s 10.0.0.0/24 -o br-ef9d7c74a9bb -j DROP",
+                "filter FORWARD Append -i br-ef9d7c74a9bb -o br-ef9d7c74a9bb -j DROP",
+            ]
+        );
+    }
+}

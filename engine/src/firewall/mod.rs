@@ -1,0 +1,135 @@
+//! iptables rules as data, and the rule sets dockerd 20.10 programs (facts §5.1).
+//!
+//! A [`Rule`] is a table, a chain and the rule text exactly as `iptables-save` prints it after
+//! `-A CHAIN `; plans are built from its `insert`/`append`/`delete` ops with their undos.
+
+pub mod bridge;
+pub mod chains;
+#[cfg(test)]
+pub(crate) mod testkernel;
+
+use crate::op::{NetnsName, Op, RulePosition, Table};
+use crate::plan::Plan;
+
+/// The nat and filter chain every bridge network's published ports and jumps use.
+pub const DOCKER_CHAIN: &str = "DOCKER";
+/// First stage of inter-network isolation.
+pub const ISOLATION_1: &str = "DOCKER-ISOLATION-STAGE-1";
+/// Second stage of inter-network isolation.
+pub const ISOLATION_2: &str = "DOCKER-ISOLATION-STAGE-2";
+/// The chain left to the user; Docker keeps its jump at the top of FORWARD.
+pub const USER_CHAIN: &str = "DOCKER-USER";
+
+/// One iptables rule in the host namespace.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rule {
+    /// Its table.
+    pub table: Table,
+    /// Its chain.
+    pub chain: String,
+    /// The rule as `iptables-save` prints it after `-A CHAIN `.
+    pub spec: String,
+}
+
+impl Rule {
+    /// A rule in `table`/`chain`.
+    pub fn new(table: Table, chain: &str, spec: impl Into<String>) -> Self {
+        Rule {
+            table,
+            chain: chain.to_string(),
+            spec: spec.into(),
+        }
+    }
+
+    /// A filter-table rule.
+    pub fn filter(chain: &str, spec: impl Into<String>) -> Self {
+        Rule::new(Table::Filter, chain, spec)
+    }
+
+    /// A nat-table rule.
+    pub fn nat(chain: &str, spec: impl Into<String>) -> Self {
+        Rule::new(Table::Nat, chain, spec)
+    }
+
+    /// `iptables -t T -I CHAIN RULE` (position 1).
+    pub fn insert_op(&self) -> Op {
+        self.add_op(RulePosition::Insert(1))
+    }
+
+    /// `iptables -t T -A CHAIN RULE`.
+    pub fn append_op(&self) -> Op {
+        self.add_op(RulePosition::Append)
+    }
+
+    /// `iptables -t T -D CHAIN RULE`.
+    pub fn delete_op(&self) -> Op {
+        Op::RuleDel {
+            ns: NetnsName::host(),
+            table: self.table,
+            chain: self.chain.clone(),
+            rule: self.spec.clone(),
+        }
+    }
+
+    fn add_op(&self, at: RulePosition) -> Op {
+        Op::RuleAdd {
+            ns: NetnsName::host(),
+            table: self.table,
+            chain: self.chain.clone(),
+            rule: self.spec.clone(),
+            at,
+        }
+    }
+
+    /// The line `iptables-save` prints for it.
+    pub fn save_line(&self) -> String {
+        format!("-A {} {}", self.chain, self.spec)
+    }
+}
+
+/// Plan builders: each adds one step with the op that takes it back.
+impl Plan {
+    /// `-I CHAIN 1 RULE`, undone by `-D`.
+    pub fn insert_rule(&mut self, r: &Rule) {
+        self.push(r.insert_op(), Some(r.delete_op()));
+    }
+
+    /// `-A CHAIN RULE`, undone by `-D`.
+    pub fn append_rule(&mut self, r: &Rule) {
+        self.push(r.append_op(), Some(r.delete_op()));
+    }
+
+    /// `-D CHAIN RULE` of a rule Docker put at the top, undone by inserting it there again.
+    pub fn delete_top_rule(&mut self, r: &Rule) {
+        self.push(r.delete_op(), Some(r.insert_op()));
+    }
+
+    /// `-D CHAIN RULE` of a rule Docker appended, undone by appending it again.
+    pub fn delete_rule(&mut self, r: &Rule) {
+        self.push(r.delete_op(), Some(r.append_op()));
+    }
+
+    /// `EnsureJumpRule`: delete the jump if present, then insert it at the top.
+    pub fn ensure_jump(&mut self, from: &str, to: &str, present: bool) {
+        let r = Rule::filter(from, format!("-j {to}"));
+        if present {
+            self.delete_top_rule(&r);
+        }
+        self.insert_rule(&r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ops() {
+        let r = Rule::nat("DOCKER", "-i docker0 -j RETURN");
+        assert_eq!(r.save_line(), "-A DOCKER -i docker0 -j RETURN");
+        assert!(matches!(r.insert_op(), Op::RuleAdd { at: RulePosition::Insert(1), .. }));
+        let mut p = Plan::new();
+        p.ensure_jump("FORWARD", USER_CHAIN, true);
+        assert_eq!(p.steps.len(), 2);
+    }
+}

@@ -1,0 +1,69 @@
+//! `docker network inspect` documents (`types.NetworkResource`, API 1.41).
+
+use serde_json::{json, Map, Value};
+
+use crate::engine::Engine;
+use crate::network::Network;
+
+impl Engine {
+    /// The inspect document of one network, keys in the daemon's struct order.
+    pub(crate) fn network_json(&self, n: &Network) -> Value {
+        let config: Vec<Value> = n
+            .ipam_config
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("Subnet".into(), json!(c.subnet));
+                if let Some(r) = &c.ip_range {
+                    m.insert("IPRange".into(), json!(r));
+                }
+                if let Some(g) = &c.gateway {
+                    m.insert("Gateway".into(), json!(g));
+                }
+                if !c.aux.is_empty() {
+                    m.insert("AuxiliaryAddresses".into(), json!(c.aux));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        let mut containers = Map::new();
+        for ep in self.endpoints_on(&n.id) {
+            containers.insert(
+                ep.container_id.clone(),
+                json!({
+                    "Name": ep.name,
+                    "EndpointID": ep.endpoint_id,
+                    "MacAddress": ep.mac.map(|m| m.to_string()).unwrap_or_default(),
+                    "IPv4Address": ep.ipv4.map(|c| c.to_string()).unwrap_or_default(),
+                    "IPv6Address": "",
+                }),
+            );
+        }
+        let ipam_options = if n.ipam_options_empty_map {
+            json!({})
+        } else {
+            Value::Null
+        };
+        json!({
+            "Name": n.name,
+            "Id": n.id,
+            "Created": n.created.to_string(),
+            "Scope": "local",
+            "Driver": n.driver.name(),
+            "EnableIPv6": false,
+            "IPAM": {
+                "Driver": "default",
+                "Options": ipam_options,
+                "Config": config,
+            },
+            "Internal": n.internal,
+            "Attachable": n.attachable,
+            "Ingress": false,
+            "ConfigFrom": { "Network": "" },
+            "ConfigOnly": false,
+            "Containers": containers,
+            "Options": n.options,
+            "Labels": n.labels,
+        })
+    }
+}

@@ -1,0 +1,349 @@
+//! [`KernelBackend`]: the engine's [`Kernel`] on the real kernel, in namespaces it owns.
+
+use std::collections::BTreeMap;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::time::{Duration, Instant};
+
+use docknet_engine::kernel::{Errno, Kernel, KernelError};
+use docknet_engine::op::{LinkAddKind, NetnsName, Op};
+use docknet_engine::state::KernelState;
+use tokio::runtime::Runtime;
+
+use crate::link::VethEnd;
+use crate::nl::{Conn, NlError};
+use crate::{addr, link, netns, nsid, route, sysctl, KernelBackendError};
+
+/// How long NetnsDel waits for the kernel to remove a dead namespace's veth peers elsewhere.
+const PEER_GONE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One namespace the backend owns: held by fd, talked to through its own netlink socket.
+pub(crate) struct Ns {
+    /// Keeps the namespace alive; closing it (and the socket) lets the kernel destroy it.
+    pub fd: OwnedFd,
+    /// A netlink connection bound to this namespace.
+    pub conn: Conn,
+    /// Whether iptables ops ever ran here (untouched namespaces have no tables to read).
+    pub iptables_touched: bool,
+}
+
+/// The real Linux kernel, confined to network namespaces this value creates and destroys.
+pub struct KernelBackend {
+    pub(crate) rt: Runtime,
+    pub(crate) namespaces: BTreeMap<NetnsName, Ns>,
+}
+
+impl KernelBackend {
+    /// Creates the backend with a fresh "host" namespace (never the machine's own).
+    pub fn new() -> Result<Self, KernelBackendError> {
+        // Current-thread: the Kernel trait is synchronous, and no worker thread may ever sit in
+        // some other namespace; all namespace switching happens on throwaway threads.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let mut backend = KernelBackend {
+            rt,
+            namespaces: BTreeMap::new(),
+        };
+        backend.add_ns(NetnsName::host())?;
+        Ok(backend)
+    }
+
+    /// The fd of a namespace the backend holds (for tools and tests that need to enter it).
+    pub fn netns_fd(&self, ns: &NetnsName) -> Option<BorrowedFd<'_>> {
+        self.namespaces.get(ns).map(|n| n.fd.as_fd())
+    }
+
+    /// Runs a real binary (ip, bridge, brctl, iptables-save) inside `ns` and collects its output.
+    pub fn run_in_netns(
+        &self,
+        ns: &NetnsName,
+        argv: &[String],
+    ) -> std::io::Result<std::process::Output> {
+        let n = self.namespaces.get(ns).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("no namespace {ns}"))
+        })?;
+        let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+        netns::spawn(n.fd.as_fd(), &args, None, true)
+    }
+
+    fn add_ns(&mut self, name: NetnsName) -> Result<(), KernelBackendError> {
+        let (fd, sock) = netns::create()?;
+        let conn = {
+            let _in_runtime = self.rt.enter();
+            Conn::new(sock)?
+        };
+        self.namespaces.insert(
+            name,
+            Ns {
+                fd,
+                conn,
+                iptables_touched: false,
+            },
+        );
+        Ok(())
+    }
+
+    /// Destroys namespaces, then waits until the kernel has removed their veth peers in the
+    /// namespaces that remain (namespace cleanup is asynchronous; batching many deletions
+    /// lets the kernel unregister all their devices in one pass).
+    pub(crate) fn del_namespaces(&mut self, names: &[NetnsName]) {
+        let mut doomed = Vec::new();
+        for name in names {
+            if let Some(ns) = self.namespaces.remove(name) {
+                doomed.push(ns);
+            }
+        }
+        let rt = &self.rt;
+        let survivors = &self.namespaces;
+        rt.block_on(async {
+            let mut peers = Vec::new();
+            for ns in &doomed {
+                peers.extend(peers_elsewhere(ns, survivors).await);
+            }
+            for ns in doomed {
+                ns.conn.close().await;
+                drop(ns.fd);
+            }
+            let deadline = Instant::now() + PEER_GONE_TIMEOUT;
+            for (other, ifindex) in peers {
+                let Some(o) = survivors.get(&other) else {
+                    continue;
+                };
+                while link_exists(&o.conn, ifindex).await && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_micros(200)).await;
+                }
+            }
+        });
+    }
+
+    fn ns(&self, name: &NetnsName, op: &Op) -> Result<&Ns, KernelError> {
+        self.namespaces
+            .get(name)
+            .ok_or_else(|| KernelError::errno(Errno::ENOENT, op))
+    }
+
+    fn fd_of(&self, name: &NetnsName, op: &Op) -> Result<RawFd, KernelError> {
+        Ok(self.ns(name, op)?.fd.as_raw_fd())
+    }
+
+    /// Applies a link/address/route op through the namespace's netlink connection.
+    fn apply_netlink(&self, op: &Op) -> Result<(), KernelError> {
+        let conn = &self.ns(op.ns(), op)?.conn;
+        let err = |e: NlError| map_err(e, op);
+        self.rt.block_on(async {
+            match op {
+                Op::LinkAdd {
+                    name, mac, kind, ..
+                } => match kind {
+                    LinkAddKind::Bridge => link::add_bridge(conn, name, *mac).await,
+                    LinkAddKind::Veth {
+                        peer,
+                        peer_ns,
+                        peer_mac,
+                    } => {
+                        let peer_fd = match peer_ns {
+                            Some(p) => Some(self.fd_of(p, op)?),
+                            None => None,
+                        };
+                        let host = VethEnd {
+                            name,
+                            mac: *mac,
+                            netns_fd: None,
+                            index: 0,
+                        };
+                        let peer = VethEnd {
+                            name: peer,
+                            mac: *peer_mac,
+                            netns_fd: peer_fd,
+                            index: 0,
+                        };
+                        link::add_veth(conn, host, peer, None, false).await
+                    }
+                },
+                Op::LinkDel { name, .. } => link::del(conn, name).await,
+                Op::LinkSetUp { name, up, .. } => link::set_up(conn, name, *up).await,
+                Op::LinkSetMaster { name, master, .. } => {
+                    let idx = match master {
+                        Some(m) => Some(link::index(conn, m).await.map_err(err)?),
+                        None => None,
+                    };
+                    link::set_master(conn, name, idx).await
+                }
+                Op::LinkSetName { name, new_name, .. } => {
+                    link::set_name(conn, name, new_name).await
+                }
+                Op::LinkSetMac { name, mac, .. } => link::set_mac(conn, name, *mac).await,
+                Op::LinkSetMtu { name, mtu, .. } => link::set_mtu(conn, name, *mtu).await,
+                Op::LinkSetTxQueueLen { name, qlen, .. } => {
+                    link::set_txqlen(conn, name, *qlen).await
+                }
+                Op::LinkSetNetns { name, target, .. } => {
+                    let fd = self.fd_of(target, op)?;
+                    link::set_netns(conn, name, fd).await
+                }
+                Op::AddrAdd {
+                    dev,
+                    addr,
+                    broadcast,
+                    ..
+                } => {
+                    let idx = link::index(conn, dev).await.map_err(err)?;
+                    addr::add(conn, idx, *addr, *broadcast).await
+                }
+                Op::AddrDel { dev, addr, .. } => {
+                    let idx = link::index(conn, dev).await.map_err(err)?;
+                    addr::del(conn, idx, *addr).await
+                }
+                Op::RouteAdd { route, .. } => {
+                    let idx = link::index(conn, &route.dev).await.map_err(err)?;
+                    route::add(conn, route, idx).await
+                }
+                Op::RouteDel { route, .. } => {
+                    let idx = link::index(conn, &route.dev).await.map_err(err)?;
+                    route::del(conn, route, idx).await
+                }
+                _ => unreachable!("not a netlink op: {op:?}"),
+            }
+            .map_err(err)
+        })
+    }
+}
+
+/// Veth peers of `ns`'s links that live in other namespaces the backend holds.
+async fn peers_elsewhere(ns: &Ns, others: &BTreeMap<NetnsName, Ns>) -> Vec<(NetnsName, u32)> {
+    let Ok(links) = link::dump(&ns.conn).await else {
+        return Vec::new();
+    };
+    let wanted: Vec<(u32, u32)> = links
+        .iter()
+        .filter_map(|l| l.peer.as_ref())
+        .filter_map(|p| p.netnsid.map(|id| (id, p.ifindex)))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (name, other) in others {
+        if let Ok(Some(id)) = nsid::of(&ns.conn, other.fd.as_raw_fd()).await {
+            out.extend(
+                wanted
+                    .iter()
+                    .filter(|(w, _)| *w == id)
+                    .map(|(_, ifindex)| (name.clone(), *ifindex)),
+            );
+        }
+    }
+    out
+}
+
+/// Whether a link with this ifindex exists in the connection's namespace.
+async fn link_exists(conn: &Conn, ifindex: u32) -> bool {
+    use netlink_packet_route::link::LinkMessage;
+    use netlink_packet_route::RouteNetlinkMessage;
+    let mut m = LinkMessage::default();
+    m.header.index = ifindex;
+    conn.get(RouteNetlinkMessage::GetLink(m)).await.is_ok()
+}
+
+/// Maps a netlink failure of `op` to the engine's error.
+pub(crate) fn map_err(e: NlError, op: &Op) -> KernelError {
+    match e {
+        NlError::Errno(code) => match Errno::from_code(code) {
+            Some(errno) => KernelError::errno(errno, op),
+            None => KernelError::Other(format!(
+                "{} (errno {code}) in {op:?}",
+                std::io::Error::from_raw_os_error(code)
+            )),
+        },
+        NlError::Broken(msg) => KernelError::Other(format!("netlink: {msg} in {op:?}")),
+    }
+}
+
+impl Kernel for KernelBackend {
+    fn apply(&mut self, op: &Op) -> Result<(), KernelError> {
+        self.apply_all(std::slice::from_ref(op)).map_err(|(_, e)| e)
+    }
+
+    fn apply_all(&mut self, ops: &[Op]) -> Result<(), (usize, KernelError)> {
+        let mut i = 0;
+        while i < ops.len() {
+            let op = &ops[i];
+            // Runs of ops that one request (or one process) can carry.
+            let run = ops[i..]
+                .iter()
+                .take_while(|o| batchable_with(op, o))
+                .count()
+                .max(1);
+            match op {
+                Op::NetnsAdd { ns } => {
+                    if self.namespaces.contains_key(ns) {
+                        return Err((i, KernelError::errno(Errno::EEXIST, op)));
+                    }
+                    self.add_ns(ns.clone())
+                        .map_err(|e| (i, KernelError::Other(e.to_string())))?;
+                }
+                Op::NetnsDel { .. } => {
+                    let mut names = Vec::new();
+                    for (k, o) in ops[i..i + run].iter().enumerate() {
+                        if !self.namespaces.contains_key(o.ns()) || names.contains(o.ns()) {
+                            self.del_namespaces(&names);
+                            return Err((i + k, KernelError::errno(Errno::ENOENT, o)));
+                        }
+                        names.push(o.ns().clone());
+                    }
+                    self.del_namespaces(&names);
+                }
+                Op::SysctlSet { ns, key, value } => {
+                    let fd = self.ns(ns, op).map_err(|e| (i, e))?.fd.as_fd();
+                    sysctl::write(fd, key, value).map_err(|e| (i, io_err(e, op)))?;
+                }
+                o if o.is_iptables() => {
+                    self.apply_iptables(&ops[i..i + run])
+                        .map_err(|(k, e)| (i + k, e))?;
+                }
+                _ => self.apply_netlink(op).map_err(|e| (i, e))?,
+            }
+            i += match op {
+                Op::NetnsDel { .. } => run,
+                o if o.is_iptables() => run,
+                _ => 1,
+            };
+        }
+        Ok(())
+    }
+
+    fn observe(&mut self) -> Result<KernelState, KernelError> {
+        self.observe_all()
+    }
+}
+
+/// Whether `next` can go in the same batch as `first` (same kind of batch, same namespace
+/// for iptables).
+fn batchable_with(first: &Op, next: &Op) -> bool {
+    match first {
+        Op::NetnsDel { .. } => matches!(next, Op::NetnsDel { .. }),
+        f if f.is_iptables() => next.is_iptables() && next.ns() == f.ns(),
+        _ => false,
+    }
+}
+
+/// Maps an I/O failure of `op` (a sysctl write) to the engine's error.
+pub(crate) fn io_err(e: std::io::Error, op: &Op) -> KernelError {
+    match e.raw_os_error().and_then(Errno::from_code) {
+        Some(errno) => KernelError::errno(errno, op),
+        None => KernelError::Other(format!("{e} in {op:?}")),
+    }
+}
+
+impl Drop for KernelBackend {
+    fn drop(&mut self) {
+        // Sockets pin their namespaces: close them all before the fds go.
+        let namespaces = std::mem::take(&mut self.namespaces);
+        self.rt.block_on(async {
+            for (_, ns) in namespaces {
+                ns.conn.close().await;
+                drop(ns.fd);
+            }
+        });
+    }
+}

@@ -1,0 +1,150 @@
+//! The only place that switches a thread's namespaces.
+//!
+//! `setns`/`unshare` change the *calling thread* only, and tokio reuses its threads, so every
+//! namespace switch happens on a fresh `std::thread` that does its work and exits. Netlink
+//! sockets and child processes keep the namespace of the thread that made them, which is how
+//! work done on such a thread reaches the rest of the backend.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
+use std::process::{Command, Output, Stdio};
+
+use nix::mount::{mount, MsFlags};
+use nix::sched::{setns, unshare, CloneFlags};
+
+/// A netlink route socket, created inside some namespace and bound to it for life.
+pub(crate) type RouteSocketFd = OwnedFd;
+
+/// Runs `f` on a fresh thread that first joined the network namespace `ns`.
+///
+/// With `private_sys`, the thread also gets its own mount namespace with a fresh sysfs on
+/// `/sys`, so `/sys/class/net` lists the links of `ns` (brctl reads it); the mount namespace
+/// dies with the thread and whatever child it spawned.
+pub(crate) fn run_in<T, F>(ns: BorrowedFd<'_>, private_sys: bool, f: F) -> io::Result<T>
+where
+    T: Send,
+    F: FnOnce() -> io::Result<T> + Send,
+{
+    let raw = ns.as_raw_fd();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            // SAFETY-free: `raw` stays open for the whole scope because `ns` borrows it.
+            let fd = unsafe { BorrowedFd::borrow_raw(raw) };
+            setns(fd, CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+            if private_sys {
+                remount_sys()?;
+            }
+            f()
+        })
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("namespace thread panicked")))
+    })
+}
+
+/// Gives the calling thread a private mount namespace whose `/sys` shows its netns.
+fn remount_sys() -> io::Result<()> {
+    unshare(CloneFlags::CLONE_NEWNS).map_err(io::Error::from)?;
+    // Private first, so nothing we mount propagates back to the machine's mount table.
+    mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+        None::<&str>,
+    )
+    .map_err(io::Error::from)?;
+    mount(
+        Some("sysfs"),
+        "/sys",
+        Some("sysfs"),
+        MsFlags::empty(),
+        None::<&str>,
+    )
+    .map_err(io::Error::from)
+}
+
+/// Creates a fresh network namespace and a netlink route socket inside it.
+pub(crate) fn create() -> io::Result<(OwnedFd, RouteSocketFd)> {
+    std::thread::spawn(|| {
+        unshare(CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+        let ns: OwnedFd = File::open("/proc/thread-self/ns/net")?.into();
+        let sock = route_socket()?;
+        Ok((ns, sock))
+    })
+    .join()
+    .unwrap_or_else(|_| Err(io::Error::other("namespace thread panicked")))
+}
+
+/// Opens a netlink route socket on the calling thread (so in its netns).
+fn route_socket() -> io::Result<RouteSocketFd> {
+    let s = rtnetlink::sys::Socket::new(rtnetlink::sys::protocols::NETLINK_ROUTE)?;
+    // SAFETY: into_raw_fd hands over sole ownership of a valid, open descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(s.into_raw_fd()) })
+}
+
+/// Whether this process may create network namespaces (CAP_SYS_ADMIN + CAP_NET_ADMIN).
+pub fn probe() -> Result<(), String> {
+    let (ns, sock) = create().map_err(|e| format!("cannot unshare a network namespace: {e}"))?;
+    drop(sock);
+    // Netlink writes need CAP_NET_ADMIN; a sysctl write in the new namespace checks it.
+    run_in(ns.as_fd(), false, || {
+        std::fs::write("/proc/sys/net/ipv4/ip_forward", "0")
+    })
+    .map_err(|e| format!("cannot configure a fresh network namespace: {e}"))
+}
+
+/// Runs `argv` to completion inside `ns`, feeding it `stdin` (or nothing).
+///
+/// With `private_sys` the child sees a `/sys` of `ns` (brctl needs it; iptables does not).
+pub(crate) fn spawn(
+    ns: BorrowedFd<'_>,
+    argv: &[&str],
+    stdin: Option<&[u8]>,
+    private_sys: bool,
+) -> io::Result<Output> {
+    let (prog, args) = argv
+        .split_first()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty argv"))?;
+    run_in(ns, private_sys, || {
+        let mut child = Command::new(prog)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .spawn()?;
+        if let Some(input) = stdin {
+            use std::io::Write;
+            // Dropping the handle closes the pipe so the tool sees EOF.
+            child.stdin.take().expect("piped").write_all(input)?;
+        }
+        child.wait_with_output()
+    })
+}
+
+/// The inode of a namespace fd (identifies the namespace; used by the leak test).
+pub fn inode(ns: BorrowedFd<'_>) -> io::Result<u64> {
+    nix::sys::stat::fstat(ns).map(|st| st.st_ino).map_err(io::Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_gives_a_new_namespace() {
+        if probe().is_err() {
+            return;
+        }
+        let own = File::open("/proc/self/ns/net").unwrap();
+        let (ns, _sock) = create().unwrap();
+        assert_ne!(inode(own.as_fd()).unwrap(), inode(ns.as_fd()).unwrap());
+        // This thread never moved.
+        let still = File::open("/proc/thread-self/ns/net").unwrap();
+        assert_eq!(inode(own.as_fd()).unwrap(), inode(still.as_fd()).unwrap());
+    }
+}

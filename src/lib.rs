@@ -1,0 +1,52 @@
+//! docknet: Docker 20.10 bridge networking, replayed on a simulated or a real Linux kernel.
+//!
+//! Start here:
+//! - [`scenario`]: the `.scn` format (host directives and `$ command` steps) and its parser;
+//! - [`runner`]: builds the host, boots the engine, and answers each step (Docker commands
+//!   through the engine, `ip`/`brctl`/`bridge`/`iptables-save` through kernel ops and
+//!   renderers);
+//! - [`transcript`]: what a replay printed, as text or JSON;
+//! - [`backend`]: the kernel a replay runs on.
+//!
+//! Docker semantics live in `docknet-engine`, the simulated kernel in `docknet-sim`; this
+//! crate only wires them to scenario files and the command line.
+
+pub mod backend;
+pub mod error;
+pub mod runner;
+pub mod scenario;
+pub mod transcript;
+
+pub use backend::Backend;
+pub use error::Error;
+pub use runner::replay;
+pub use scenario::{parse, Scenario};
+pub use transcript::Transcript;
+
+/// Reads and parses a scenario file (`-` reads standard input).
+pub fn load(path: &str) -> Result<Scenario, Error> {
+    let (name, text) = if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+            Error::Read {
+                file: "<stdin>".into(),
+                source,
+            }
+        })?;
+        ("<stdin>".to_string(), text)
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            file: path.into(),
+            source,
+        })?;
+        (path.to_string(), text)
+    };
+    parse(&name, &text)
+}
+
+/// Parses, then replays on a fresh kernel of `backend`.
+pub fn replay_file(path: &str, seed: Option<u64>, backend: Backend) -> Result<Transcript, Error> {
+    let scenario = load(path)?;
+    let mut kernel = backend.kernel()?;
+    replay(&scenario, seed, kernel.as_mut())
+}

@@ -1,0 +1,134 @@
+//! Parsing and planning of `ip` changes against a hand-built state (no kernel needed).
+
+use docknet_engine::state::{Addr, AddrScope, Link, LinkKind, Netns, OperState};
+use docknet_engine::{CommandOutput, Ipv4Cidr, KernelState, LinkAddKind, NetnsName, Op, RouteSpec};
+
+use super::{addr, link, route, Change};
+use crate::runner::mac::MacSource;
+
+fn link_(ifindex: u32, name: &str, kind: LinkKind, up: bool) -> Link {
+    Link {
+        ifindex,
+        name: name.into(),
+        kind,
+        mac: docknet_engine::Mac([2, 0, 0, 0, 0, ifindex as u8]),
+        mtu: 1500,
+        up,
+        lower_up: up,
+        operstate: if up { OperState::Up } else { OperState::Down },
+        qdisc: "noqueue".into(),
+        txqlen: 1000,
+        master: None,
+        peer: None,
+        port_state: None,
+    }
+}
+
+/// host: lo(1), b0 bridge up with 10.1.1.1/24 (2), v1 veth (3).
+pub(crate) fn state() -> KernelState {
+    let mut host = Netns::default();
+    host.links.insert(1, link_(1, "lo", LinkKind::Loopback, true));
+    host.links.insert(2, link_(2, "b0", LinkKind::Bridge { stp: false }, true));
+    host.links.insert(3, link_(3, "v1", LinkKind::Veth, false));
+    host.addrs.push(Addr {
+        ifindex: 2,
+        cidr: Ipv4Cidr::parse("10.1.1.1/24").unwrap(),
+        broadcast: None,
+        scope: AddrScope::Global,
+        label: "b0".into(),
+        secondary: false,
+    });
+    let mut s = KernelState::default();
+    s.namespaces.insert(NetnsName::host(), host);
+    s
+}
+
+fn plan(change: Option<Box<dyn Change>>) -> Result<Vec<Op>, CommandOutput> {
+    change
+        .expect("a change")
+        .ops(&state(), &NetnsName::host(), &mut MacSource::new(1))
+}
+
+fn args(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
+fn err(r: Result<Vec<Op>, CommandOutput>) -> (String, i32) {
+    let out = r.unwrap_err();
+    (out.stderr, out.exit)
+}
+
+#[test]
+fn show_verbs_are_left_to_renderers() {
+    assert!(link::change("", &[]).is_none());
+    assert!(link::change("sh", &args("dev b0")).is_none());
+    assert!(addr::change("show", &[]).is_none());
+    assert!(route::change("list", &[]).is_none());
+}
+
+#[test]
+fn link_add_bridge_and_veth() {
+    let ops = plan(link::change("add", &args("testbridge type bridge"))).unwrap();
+    assert!(matches!(&ops[..], [Op::LinkAdd { name, mac: Some(_), kind: LinkAddKind::Bridge, .. }] if name == "testbridge"));
+    let ops = plan(link::change("add", &args("va type veth peer name vb"))).unwrap();
+    assert!(matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, peer_mac: Some(_), .. }, .. }] if peer == "vb"));
+    let ops = plan(link::change("add", &args("va type veth"))).unwrap();
+    assert!(matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, .. }, .. }] if peer == "veth0"));
+}
+
+#[test]
+fn link_errors_match_iproute2() {
+    assert_eq!(err(plan(link::change("add", &args("b0 type bridge")))), ("RTNETLINK answers: File exists\n".into(), 2));
+    assert_eq!(err(plan(link::change("add", &args("x")))).1, 1);
+    assert_eq!(err(plan(link::change("add", &args("x type foo")))), ("Error: Unknown device type.\n".into(), 2));
+    assert_eq!(err(plan(link::change("set", &args("nosuch up")))), ("Cannot find device \"nosuch\"\n".into(), 1));
+    assert_eq!(
+        err(plan(link::change("set", &args("v1 master nosuch")))),
+        ("Error: argument \"nosuch\" is wrong: Device does not exist\n\n".into(), 255)
+    );
+    assert_eq!(err(plan(link::change("set", &args("v1 foo bar")))).1, 255);
+    assert_eq!(err(plan(link::change("del", &args("nosuch")))).1, 1);
+    assert_eq!(err(plan(link::change("frob", &[]))).1, 255);
+}
+
+#[test]
+fn link_set_orders_ops() {
+    let ops = plan(link::change("set", &args("dev v1 master b0 up"))).unwrap();
+    assert!(matches!(&ops[0], Op::LinkSetMaster { master: Some(m), .. } if m == "b0"));
+    assert!(matches!(&ops[1], Op::LinkSetUp { up: true, .. }));
+    let ops = plan(link::change("set", &args("v1 name v9 down"))).unwrap();
+    assert!(matches!(&ops[1], Op::LinkSetUp { name, up: false, .. } if name == "v9"));
+}
+
+#[test]
+fn addr_add_and_del() {
+    let ops = plan(addr::change("add", &args("10.10.10.1/24 dev v1"))).unwrap();
+    assert!(matches!(&ops[..], [Op::AddrAdd { broadcast: false, .. }]));
+    let ops = plan(addr::change("a", &args("10.10.10.1/24 brd + dev v1"))).unwrap();
+    assert!(matches!(&ops[..], [Op::AddrAdd { broadcast: true, .. }]));
+    let ops = plan(addr::change("del", &args("10.1.1.1/24 dev b0"))).unwrap();
+    assert!(matches!(&ops[..], [Op::AddrDel { .. }]));
+    assert_eq!(
+        err(plan(addr::change("add", &args("10.1.1.1/24 dev b0")))),
+        ("Error: ipv4: Address already assigned.\n".into(), 2)
+    );
+    assert_eq!(err(plan(addr::change("del", &args("10.1.1.9/24 dev b0")))), ("Error: ipv4: Address not found.\n".into(), 2));
+    assert_eq!(err(plan(addr::change("add", &args("10.1.1.300/24 dev b0")))).1, 1);
+    assert_eq!(err(plan(addr::change("add", &args("10.1.1.3/24")))).1, 1);
+    assert_eq!(err(plan(addr::change("add", &args("10.1.1.3/24 dev nosuch")))).1, 1);
+}
+
+#[test]
+fn route_resolves_devices() {
+    let ops = plan(route::change("add", &args("default via 10.1.1.254"))).unwrap();
+    assert_eq!(
+        ops,
+        [Op::RouteAdd {
+            ns: NetnsName::host(),
+            route: RouteSpec { dst: None, via: "10.1.1.254".parse().ok(), dev: "b0".into(), onlink: false }
+        }]
+    );
+    assert_eq!(err(plan(route::change("add", &args("default via 10.9.9.9")))), ("Error: Nexthop has invalid gateway.\n".into(), 2));
+    assert_eq!(err(plan(route::change("del", &args("10.8.0.0/16")))), ("RTNETLINK answers: No such process\n".into(), 2));
+    assert_eq!(err(plan(route::change("add", &args("10.8.0.0/16")))), ("RTNETLINK answers: No such device\n".into(), 2));
+}

@@ -1,0 +1,249 @@
+//! Replaying a scenario: build the host, start the daemon, run each step.
+//!
+//! A step's first word picks who answers it:
+//! - `docker ...` goes to the engine, except `docker exec NAME CMD...`, which runs CMD in the
+//!   container's namespace;
+//! - `ip`, `bridge`, `brctl`, `iptables-save`: show commands render the observed kernel state
+//!   ([`show`]); changing commands become ops applied to the kernel, with the real tools'
+//!   error texts ([`iproute`], [`brctl`]);
+//! - `nsenter --net=PATH CMD...` runs CMD in the namespace named by that sandbox key path;
+//! - `ls /var/run/docker/netns` lists the engine's sandbox keys.
+//!
+//! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
+
+pub mod brctl;
+pub mod host;
+pub mod iproute;
+pub mod mac;
+pub mod show;
+
+use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
+
+use crate::error::Error;
+use crate::scenario::Scenario;
+use crate::transcript::{StepRecord, ToolRun, Transcript};
+use mac::MacSource;
+
+/// Where Docker keeps its sandbox keys (`ls` of it lists namespaces).
+pub const NETNS_DIR: &str = "/var/run/docker/netns";
+
+/// What one command printed, and which renderer printed it, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// stdout, stderr, exit status.
+    pub output: CommandOutput,
+    /// Set when a show command was answered by rendering kernel state.
+    pub tool: Option<ToolRun>,
+}
+
+impl Outcome {
+    /// An outcome not produced by a renderer.
+    pub fn plain(output: CommandOutput) -> Self {
+        Outcome { output, tool: None }
+    }
+}
+
+/// The status and message for a command docknet does not model.
+pub fn unsupported(argv: &[String]) -> Outcome {
+    Outcome::plain(CommandOutput::fail(
+        format!("docknet: unsupported command: {}\n", argv.join(" ")),
+        127,
+    ))
+}
+
+/// Replays `scenario` on `kernel`; `seed` overrides the scenario's `%seed`.
+pub fn replay(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    kernel: &mut dyn Kernel,
+) -> Result<Transcript, Error> {
+    let seed = seed.or(scenario.seed).unwrap_or(DEFAULT_SEED);
+    let mut runner = Runner::start(scenario, seed, kernel)?;
+    let mut transcript = Transcript::default();
+    for step in &scenario.steps {
+        let mut argv = Vec::new();
+        for word in &step.argv {
+            argv.extend(word.expand(&mut |inner| runner.run(inner).output.stdout));
+        }
+        let mut outcome = runner.run(&argv);
+        if let Some(grep) = &step.grep {
+            let (stdout, exit) = grep.apply(&outcome.output.stdout);
+            outcome.output.stdout = stdout;
+            outcome.output.exit = exit;
+        }
+        transcript.steps.push(StepRecord {
+            line: step.line,
+            command: step.command.clone(),
+            output: outcome.output,
+            tool: outcome.tool,
+        });
+    }
+    Ok(transcript)
+}
+
+/// A started host: the kernel, the daemon, and the scenario's own MAC source.
+pub struct Runner<'k> {
+    kernel: &'k mut dyn Kernel,
+    engine: Engine,
+    macs: MacSource,
+}
+
+impl<'k> Runner<'k> {
+    /// Builds the scenario's host on `kernel` and boots the daemon.
+    pub fn start(scenario: &Scenario, seed: u64, kernel: &'k mut dyn Kernel) -> Result<Self, Error> {
+        let mut macs = MacSource::new(seed);
+        host::build(kernel, &scenario.host_ifs, &mut macs)?;
+        let mut engine = Engine::new(seed);
+        engine
+            .boot(kernel)
+            .map_err(|e| Error::Setup(format!("daemon start: {e}")))?;
+        Ok(Runner {
+            kernel,
+            engine,
+            macs,
+        })
+    }
+
+    /// The daemon, for callers that look at Docker's side directly.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs one command line typed at the host's shell.
+    pub fn run(&mut self, argv: &[String]) -> Outcome {
+        match argv.first().map(String::as_str) {
+            None => Outcome::plain(CommandOutput::default()),
+            Some("docker") => self.docker(argv),
+            Some("nsenter") => self.nsenter(argv),
+            Some("ls") => Outcome::plain(self.ls(argv)),
+            _ => self.tool(&NetnsName::host(), argv),
+        }
+    }
+
+    /// Runs a network tool as if in namespace `ns`.
+    fn tool(&mut self, ns: &NetnsName, argv: &[String]) -> Outcome {
+        match argv.first().map(String::as_str) {
+            Some("ip") => iproute::run(self.kernel, &mut self.macs, ns, argv),
+            Some("brctl") => brctl::run(self.kernel, &mut self.macs, ns, argv),
+            Some("bridge") | Some("iptables-save") => show::show(self.kernel, ns, argv),
+            _ => unsupported(argv),
+        }
+    }
+
+    fn docker(&mut self, argv: &[String]) -> Outcome {
+        let args = &argv[1..];
+        let exec_at = match args {
+            [first, ..] if first == "exec" => Some(1),
+            [first, second, ..] if first == "container" && second == "exec" => Some(2),
+            _ => None,
+        };
+        if let Some(at) = exec_at {
+            if let Some(outcome) = self.docker_exec(argv, &args[at..]) {
+                return outcome;
+            }
+        }
+        Outcome::plain(self.engine.docker(self.kernel, args))
+    }
+
+    /// `docker exec [OPTIONS] CONTAINER CMD...`; `None` lets the engine answer (unknown or
+    /// stopped containers, bad usage) with Docker's own message.
+    fn docker_exec(&mut self, argv: &[String], args: &[String]) -> Option<Outcome> {
+        let mut rest = args;
+        while let Some((opt, tail)) = rest.split_first() {
+            match opt.as_str() {
+                "-u" | "--user" | "-e" | "--env" | "-w" | "--workdir" | "--env-file" => {
+                    rest = tail.get(1..)?;
+                }
+                o if o.starts_with("--") => rest = tail,
+                o if o.starts_with('-') && o[1..].chars().all(|c| "itd".contains(c)) => rest = tail,
+                _ => break,
+            }
+        }
+        let (container, cmd) = rest.split_first()?;
+        let ns = self.engine.container_netns(container)?;
+        if cmd.is_empty() {
+            return None;
+        }
+        if matches!(cmd[0].as_str(), "bash" | "sh" | "ash") && cmd.len() == 1 {
+            return Some(Outcome::plain(CommandOutput::fail(
+                format!(
+                    "docknet: interactive shells are not supported; run the command directly, \
+                     e.g. `docker exec {container} ip address show`\n"
+                ),
+                127,
+            )));
+        }
+        let outcome = self.tool(&ns, cmd);
+        if outcome.output.exit == 127 && outcome.tool.is_none() {
+            return Some(unsupported(argv));
+        }
+        Some(outcome)
+    }
+
+    /// `nsenter --net=PATH CMD...` (also `--net PATH`, `-nPATH`).
+    fn nsenter(&mut self, argv: &[String]) -> Outcome {
+        let mut path = None;
+        let mut rest = &argv[1..];
+        while let Some((opt, tail)) = rest.split_first() {
+            if let Some(p) = opt.strip_prefix("--net=").or_else(|| opt.strip_prefix("-n")) {
+                path = Some(p.to_string());
+                rest = tail;
+            } else if opt == "--net" && !tail.is_empty() {
+                path = Some(tail[0].clone());
+                rest = &tail[1..];
+            } else if opt == "--" {
+                rest = tail;
+                break;
+            } else {
+                break;
+            }
+        }
+        let (Some(path), false) = (path.filter(|p| !p.is_empty()), rest.is_empty()) else {
+            return unsupported(argv);
+        };
+        let ns = NetnsName::new(path.trim_end_matches('/'));
+        let known = self.engine.sandbox_keys().iter().any(|k| *k == ns.0)
+            || self
+                .kernel
+                .observe()
+                .is_ok_and(|s| s.namespaces.contains_key(&ns) && ns.0.starts_with('/'));
+        if !known {
+            return Outcome::plain(CommandOutput::fail(
+                format!("nsenter: cannot open {path}: No such file or directory\n"),
+                1,
+            ));
+        }
+        let outcome = self.tool(&ns, rest);
+        if outcome.output.exit == 127 && outcome.tool.is_none() {
+            return unsupported(argv);
+        }
+        outcome
+    }
+
+    /// `ls [-1] /var/run/docker/netns`: the sandbox keys' file names, one per line (as `ls`
+    /// prints when its output is not a terminal).
+    fn ls(&self, argv: &[String]) -> CommandOutput {
+        let paths: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-1").collect();
+        match paths.as_slice() {
+            [dir] if matches!(
+                dir.trim_end_matches('/'),
+                NETNS_DIR | "/run/docker/netns"
+            ) =>
+            {
+                let mut names: Vec<String> = self
+                    .engine
+                    .sandbox_keys()
+                    .iter()
+                    .map(|k| k.rsplit('/').next().unwrap_or(k).to_string())
+                    .collect();
+                names.sort();
+                CommandOutput::ok(names.iter().map(|n| format!("{n}\n")).collect::<String>())
+            }
+            [path] if !path.starts_with('-') => CommandOutput::fail(
+                format!("ls: cannot access '{path}': No such file or directory\n"),
+                2,
+            ),
+            _ => unsupported(argv).output,
+        }
+    }
+}

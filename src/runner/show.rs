@@ -1,0 +1,42 @@
+//! Show commands (`ip ... show`, `brctl show`, `bridge link`, `iptables-save`,
+//! `ip netns list-id`): observe the kernel, then let the engine's renderers print it.
+
+use docknet_engine::{CommandOutput, Kernel, NetnsName};
+
+use super::Outcome;
+use crate::transcript::ToolRun;
+
+/// Renders `argv` as the real tool would print it in namespace `ns`.
+pub fn show(kernel: &mut dyn Kernel, ns: &NetnsName, argv: &[String]) -> Outcome {
+    let state = match kernel.observe() {
+        Ok(state) => state,
+        Err(e) => {
+            return Outcome::plain(CommandOutput::fail(
+                format!("docknet: cannot read the kernel state: {e}\n"),
+                1,
+            ))
+        }
+    };
+    match render(&state, ns, argv) {
+        Some(output) => Outcome {
+            output,
+            tool: Some(ToolRun {
+                ns: ns.clone(),
+                argv: argv.to_vec(),
+            }),
+        },
+        None => super::unsupported(argv),
+    }
+}
+
+// TEMPORARY FALLBACK: `docknet_engine::render::run_tool` is being written; until it exists
+// every show command reports itself unsupported. Replace the body with
+// `docknet_engine::render::run_tool(state, ns, argv)` once it lands.
+fn render(
+    state: &docknet_engine::KernelState,
+    ns: &NetnsName,
+    argv: &[String],
+) -> Option<CommandOutput> {
+    let _ = (state, ns, argv);
+    None
+}
