@@ -44,12 +44,19 @@ fn docker(engine: &mut Engine, kernel: &mut dyn Kernel, line: &str) {
 
 /// Boots a daemon, creates and removes everything; returns the ops applied after boot.
 fn churn() -> u64 {
-    let mut kernel = Counting { inner: Backend::Sim.kernel().expect("sim is available"), ops: 0 };
+    let mut kernel = Counting {
+        inner: Backend::Sim.kernel().expect("sim is available"),
+        ops: 0,
+    };
     let mut engine = Engine::new(DEFAULT_SEED);
     engine.boot(&mut kernel).expect("boots");
     let booted = kernel.ops;
     for n in 0..NETWORKS {
-        docker(&mut engine, &mut kernel, &format!("network create --subnet 10.{n}.0.0/24 net{n}"));
+        docker(
+            &mut engine,
+            &mut kernel,
+            &format!("network create --subnet 10.{n}.0.0/24 net{n}"),
+        );
     }
     for c in 0..CONTAINERS {
         let line = format!("run -d --name c{c} --network net{} busybox", c % NETWORKS);
@@ -70,7 +77,9 @@ fn bench(c: &mut Criterion) {
         return;
     }
     let ops = churn();
-    eprintln!("churn: {ops} kernel ops per iteration ({CONTAINERS} containers, {NETWORKS} networks)");
+    eprintln!(
+        "churn: {ops} kernel ops per iteration ({CONTAINERS} containers, {NETWORKS} networks)"
+    );
     let mut group = c.benchmark_group("engine+sim churn");
     group.sample_size(10);
     group.throughput(Throughput::Elements(ops));

@@ -52,11 +52,6 @@ impl Backend {
     }
 }
 
-// TEMPORARY FALLBACK: docknet-sim does not export `Sim` yet. Replace the body with
-// `Ok(Box::new(docknet_sim::Sim::new()))` once it does.
 fn sim() -> Result<Box<dyn Kernel>, Error> {
-    Err(Error::Backend {
-        backend: "sim".into(),
-        reason: "docknet-sim is still being written".into(),
-    })
+    Ok(Box::new(docknet_sim::Sim::new()))
 }

@@ -71,11 +71,15 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             "--json" => json = true,
             "--seed" => {
                 let v = value("--seed")?;
-                seed = Some(v.parse().map_err(|_| format!("--seed takes a non-negative integer, not `{v}`"))?);
+                seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("--seed takes a non-negative integer, not `{v}`"))?,
+                );
             }
             "--backend" => {
                 let v = value("--backend")?;
-                backend = Backend::parse(&v).ok_or(format!("--backend takes sim or kernel, not `{v}`"))?;
+                backend = Backend::parse(&v)
+                    .ok_or(format!("--backend takes sim or kernel, not `{v}`"))?;
             }
             f if f.starts_with('-') && f != "-" => return Err(format!("unknown option `{f}`")),
             f if file.is_none() => file = Some(f.to_string()),
@@ -83,7 +87,12 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         }
     }
     let file = file.ok_or("replay needs a scenario FILE (or - for standard input)")?;
-    Ok(Command::Replay { file, seed, json, backend })
+    Ok(Command::Replay {
+        file,
+        seed,
+        json,
+        backend,
+    })
 }
 
 fn main() -> ExitCode {
@@ -104,22 +113,25 @@ fn main() -> ExitCode {
             println!("docknet {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Command::Replay { file, seed, json, backend } => {
-            match docknet::replay_file(&file, seed, backend) {
-                Ok(t) => {
-                    print!("{}", if json { t.to_json() } else { t.to_text() });
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("docknet: {e}");
-                    let code = match e {
-                        Error::Parse { .. } | Error::Read { .. } => 2,
-                        Error::Backend { .. } | Error::Setup(_) => 1,
-                    };
-                    ExitCode::from(code)
-                }
+        Command::Replay {
+            file,
+            seed,
+            json,
+            backend,
+        } => match docknet::replay_file(&file, seed, backend) {
+            Ok(t) => {
+                print!("{}", if json { t.to_json() } else { t.to_text() });
+                ExitCode::SUCCESS
             }
-        }
+            Err(e) => {
+                eprintln!("docknet: {e}");
+                let code = match e {
+                    Error::Parse { .. } | Error::Read { .. } => 2,
+                    Error::Backend { .. } | Error::Setup(_) => 1,
+                };
+                ExitCode::from(code)
+            }
+        },
     }
 }
 
@@ -135,11 +147,21 @@ mod tests {
     fn replay_flags() {
         assert_eq!(
             parse_args(&args("replay x.scn --seed 7 --json --backend kernel")),
-            Ok(Command::Replay { file: "x.scn".into(), seed: Some(7), json: true, backend: Backend::Kernel })
+            Ok(Command::Replay {
+                file: "x.scn".into(),
+                seed: Some(7),
+                json: true,
+                backend: Backend::Kernel
+            })
         );
         assert_eq!(
             parse_args(&args("replay --seed=3 -")),
-            Ok(Command::Replay { file: "-".into(), seed: Some(3), json: false, backend: Backend::Sim })
+            Ok(Command::Replay {
+                file: "-".into(),
+                seed: Some(3),
+                json: false,
+                backend: Backend::Sim
+            })
         );
         assert_eq!(parse_args(&args("--help")), Ok(Command::Help));
         assert_eq!(parse_args(&args("replay x --help")), Ok(Command::Help));
@@ -149,10 +171,16 @@ mod tests {
     fn bad_flags_are_refused() {
         assert!(parse_args(&args("")).is_err());
         assert!(parse_args(&args("replay")).unwrap_err().contains("FILE"));
-        assert!(parse_args(&args("replay x --seed")).unwrap_err().contains("needs a value"));
+        assert!(parse_args(&args("replay x --seed"))
+            .unwrap_err()
+            .contains("needs a value"));
         assert!(parse_args(&args("replay x --seed -1")).is_err());
-        assert!(parse_args(&args("replay x --backend qemu")).unwrap_err().contains("sim or kernel"));
-        assert!(parse_args(&args("replay x --frob")).unwrap_err().contains("unknown option"));
+        assert!(parse_args(&args("replay x --backend qemu"))
+            .unwrap_err()
+            .contains("sim or kernel"));
+        assert!(parse_args(&args("replay x --frob"))
+            .unwrap_err()
+            .contains("unknown option"));
         assert!(parse_args(&args("replay x y")).is_err());
         assert!(parse_args(&args("run x")).is_err());
     }

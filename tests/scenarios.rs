@@ -31,7 +31,9 @@ fn main() {
             );
         }
     }
-    trials.push(Trial::test("determinism::replay-twice", move || determinism(&files)));
+    trials.push(Trial::test("determinism::replay-twice", move || {
+        determinism(&files)
+    }));
     trials.sort_by(|a, b| a.name().cmp(b.name()));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -47,12 +49,18 @@ fn scenario_files() -> Vec<PathBuf> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().expect("a file name").to_string_lossy().into_owned()
+    path.file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The path as the snapshot header shows it: relative to the repository.
 fn shown(path: &Path) -> String {
-    format!("scenarios/{}", path.file_name().expect("a file name").to_string_lossy())
+    format!(
+        "scenarios/{}",
+        path.file_name().expect("a file name").to_string_lossy()
+    )
 }
 
 fn load(path: &Path) -> Result<Scenario, Failed> {
@@ -101,8 +109,14 @@ fn first_difference(expected: &Transcript, actual: &Transcript) -> Option<String
                 "line {}: `{}` differs\n--- sim\n{}--- kernel\n{}",
                 e.line,
                 e.command,
-                Transcript { steps: vec![e.clone()] }.to_text(),
-                Transcript { steps: vec![a.clone()] }.to_text()
+                Transcript {
+                    steps: vec![e.clone()]
+                }
+                .to_text(),
+                Transcript {
+                    steps: vec![a.clone()]
+                }
+                .to_text()
             ));
         }
     }

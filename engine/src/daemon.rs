@@ -58,9 +58,9 @@ impl Engine {
         // `none`, then `host`: no kernel work, but each NewNetwork ends with
         // arrangeUserFilterRule, and the first one creates DOCKER-USER.
         let none = self.predefined("none", Driver::Null);
-        chains::arrange_user_chain(&mut plan, false);
+        chains::arrange_user_chain(&mut plan, false, &[]);
         let host = self.predefined("host", Driver::Host);
-        chains::arrange_user_chain(&mut plan, true);
+        chains::arrange_user_chain(&mut plan, true, &[]);
 
         // `bridge`: the first default pool that no host route overlaps (ElectInterfaceAddresses).
         let pool = default_pools()
@@ -93,13 +93,13 @@ impl Engine {
             masquerade: true,
         };
         fw.add_rules(&mut plan, true);
-        plan.ensure_jump("FORWARD", ISOLATION_1, false);
+        plan.ensure_jump("FORWARD", ISOLATION_1, &[]);
         fw.add_isolation(&mut plan);
         plan.push(
             link_up(DEFAULT_BRIDGE, true),
             Some(link_up(DEFAULT_BRIDGE, false)),
         );
-        chains::arrange_user_chain(&mut plan, true);
+        chains::arrange_user_chain(&mut plan, true, &[]);
         plan.apply(kernel)?;
 
         bridge.bridge = DEFAULT_BRIDGE.to_string();
@@ -193,7 +193,9 @@ COMMIT
             .map(|o| match o {
                 Op::LinkAdd { name, .. } => format!("add {name}"),
                 Op::LinkSetMac { mac, .. } => format!("mac {}", &mac.to_string()[..5]),
-                Op::AddrAdd { addr, broadcast, .. } => format!("addr {addr} {broadcast}"),
+                Op::AddrAdd {
+                    addr, broadcast, ..
+                } => format!("addr {addr} {broadcast}"),
                 Op::LinkSetUp { up, .. } => format!("up {up}"),
                 Op::SysctlSet { key, value, .. } => format!("{key}={value}"),
                 other => format!("{other:?}"),
@@ -210,7 +212,11 @@ COMMIT
             ]
         );
         // The bridge comes up after its iptables rules, as setupDeviceUp is the last step.
-        let up = k.ops.iter().position(|o| matches!(o, Op::LinkSetUp { .. })).unwrap();
+        let up = k
+            .ops
+            .iter()
+            .position(|o| matches!(o, Op::LinkSetUp { .. }))
+            .unwrap();
         assert!(k.ops[..up].iter().any(|o| o.is_iptables()));
     }
 
@@ -221,5 +227,20 @@ COMMIT
         e.set_host_routes(vec![crate::op::Ipv4Cidr::parse("172.17.0.0/16").unwrap()]);
         e.boot(&mut k).unwrap();
         assert_eq!(e.networks[2].subnet.unwrap().to_string(), "172.18.0.0/16");
+    }
+
+    #[test]
+    fn a_failed_boot_leaves_the_kernel_clean() {
+        let mut full = TestKernel::default();
+        Engine::new(1).boot(&mut full).unwrap();
+        for n in 0..full.ops.len() {
+            let mut k = TestKernel::default();
+            k.fail_at = Some(n);
+            let mut e = Engine::new(1);
+            assert!(e.boot(&mut k).is_err());
+            assert!(e.networks.is_empty(), "op {n}");
+            assert!(k.links.is_empty(), "op {n}");
+            assert!(!k.save().contains("-A "), "op {n}: {}", k.save());
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::network::Network;
 use crate::op::{Ipv4Cidr, NetnsName};
 use crate::output::CommandOutput;
 use crate::rng::SeededRng;
+use crate::state::KernelState;
 
 /// The seed used when a scenario names none.
 pub const DEFAULT_SEED: u64 = 20_10_24;
@@ -43,9 +44,19 @@ impl Engine {
     }
 
     /// Tells the daemon which IPv4 routes (with a destination) the host already has, as
-    /// libnetwork reads them from the kernel; automatic subnets avoid them. Call before boot.
+    /// libnetwork reads them from the kernel; automatic subnets avoid them. Call before boot
+    /// and before each command (routes change), e.g. with [`Engine::host_route_destinations`].
     pub fn set_host_routes(&mut self, routes: Vec<Ipv4Cidr>) {
         self.host_routes = routes;
+    }
+
+    /// The IPv4 route destinations of the host namespace in `state` (what libnetwork's
+    /// overlap check reads), for [`Engine::set_host_routes`].
+    pub fn host_route_destinations(state: &KernelState) -> Vec<Ipv4Cidr> {
+        state
+            .ns(NetnsName::HOST)
+            .map(|ns| ns.routes.iter().filter_map(|r| r.dst).collect())
+            .unwrap_or_default()
     }
 
     /// Daemon start: creates docker0, sets sysctls and the base iptables chains, and the

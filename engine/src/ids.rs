@@ -44,7 +44,9 @@ mod tests {
         let mut b = Engine::new(1);
         let id = a.new_id();
         assert_eq!(id.len(), 64);
-        assert!(id.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(id
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_eq!(id, b.new_id());
         let v = a.new_veth_name();
         assert_eq!(v.len(), 11);

@@ -189,7 +189,9 @@ fn ip_attach(n: u32) -> Duration {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let out = k.run_in_netns(&NetnsName::host(), &argv).expect("ip -batch");
+    let out = k
+        .run_in_netns(&NetnsName::host(), &argv)
+        .expect("ip -batch");
     assert!(
         out.status.success(),
         "{}",
@@ -225,7 +227,9 @@ fn bench(c: &mut Criterion) {
 
 /// Median of `runs` measurements, in ms per container.
 fn per_container(runs: usize, n: u32, f: impl Fn(u32) -> Duration) -> f64 {
-    let mut v: Vec<f64> = (0..runs).map(|_| f(n).as_secs_f64() * 1e3 / f64::from(n)).collect();
+    let mut v: Vec<f64> = (0..runs)
+        .map(|_| f(n).as_secs_f64() * 1e3 / f64::from(n))
+        .collect();
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[runs / 2]
 }

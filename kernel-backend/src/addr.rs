@@ -44,8 +44,11 @@ pub(crate) async fn add(
         m.attributes
             .push(AddressAttribute::Broadcast(cidr.broadcast()));
     }
-    conn.ack(RouteNetlinkMessage::NewAddress(m), NLM_F_CREATE | NLM_F_EXCL)
-        .await
+    conn.ack(
+        RouteNetlinkMessage::NewAddress(m),
+        NLM_F_CREATE | NLM_F_EXCL,
+    )
+    .await
 }
 
 /// `ip addr del CIDR dev IFINDEX`.

@@ -1,17 +1,18 @@
 //! [`KernelBackend`]: the engine's [`Kernel`] on the real kernel, in namespaces it owns.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 use docknet_engine::kernel::{Errno, Kernel, KernelError};
-use docknet_engine::op::{LinkAddKind, NetnsName, Op};
+use docknet_engine::op::{NetnsName, Op};
 use docknet_engine::state::KernelState;
 use tokio::runtime::Runtime;
 
-use crate::link::VethEnd;
+use crate::ifindex::Cursor;
 use crate::nl::{Conn, NlError};
-use crate::{addr, link, netns, nsid, route, sysctl, KernelBackendError};
+use crate::{link, netns, nsid, sysctl, KernelBackendError};
 
 /// How long NetnsDel waits for the kernel to remove a dead namespace's veth peers elsewhere.
 const PEER_GONE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,12 +25,27 @@ pub(crate) struct Ns {
     pub conn: Conn,
     /// Whether iptables ops ever ran here (untouched namespaces have no tables to read).
     pub iptables_touched: bool,
+    /// Where the next ifindex comes from (the backend pins every index it creates).
+    pub cursor: Cursor,
+}
+
+impl Ns {
+    /// The namespace fd as a raw number (for IFLA_NET_NS_FD / NETNSA_FD).
+    pub(crate) fn fd_raw(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
 }
 
 /// The real Linux kernel, confined to network namespaces this value creates and destroys.
 pub struct KernelBackend {
     pub(crate) rt: Runtime,
     pub(crate) namespaces: BTreeMap<NetnsName, Ns>,
+    /// Link indexes by (namespace, name) learnt during the current `apply_all`; cleared by
+    /// any op that renames, moves or deletes links.
+    pub(crate) known: RefCell<BTreeMap<(NetnsName, String), u32>>,
+    /// Namespaces created ahead for the NetnsAdd ops of the current `apply_all`; unnamed and
+    /// unused until an op takes one, destroyed (unseen) if the batch stops early.
+    spare: Vec<netns::Made>,
 }
 
 impl KernelBackend {
@@ -43,6 +59,8 @@ impl KernelBackend {
         let mut backend = KernelBackend {
             rt,
             namespaces: BTreeMap::new(),
+            known: RefCell::new(BTreeMap::new()),
+            spare: Vec::new(),
         };
         backend.add_ns(NetnsName::host())?;
         Ok(backend)
@@ -67,17 +85,22 @@ impl KernelBackend {
     }
 
     fn add_ns(&mut self, name: NetnsName) -> Result<(), KernelBackendError> {
-        let (fd, sock) = netns::create()?;
+        let made = match self.spare.pop() {
+            Some(made) => made,
+            None => netns::create()?,
+        };
         let conn = {
             let _in_runtime = self.rt.enter();
-            Conn::new(sock)?
+            Conn::new(made.route)?
         };
+        let fd = made.ns;
         self.namespaces.insert(
             name,
             Ns {
                 fd,
                 conn,
                 iptables_touched: false,
+                cursor: Cursor::fresh(),
             },
         );
         Ok(())
@@ -116,96 +139,10 @@ impl KernelBackend {
         });
     }
 
-    fn ns(&self, name: &NetnsName, op: &Op) -> Result<&Ns, KernelError> {
+    pub(crate) fn ns(&self, name: &NetnsName, op: &Op) -> Result<&Ns, KernelError> {
         self.namespaces
             .get(name)
             .ok_or_else(|| KernelError::errno(Errno::ENOENT, op))
-    }
-
-    fn fd_of(&self, name: &NetnsName, op: &Op) -> Result<RawFd, KernelError> {
-        Ok(self.ns(name, op)?.fd.as_raw_fd())
-    }
-
-    /// Applies a link/address/route op through the namespace's netlink connection.
-    fn apply_netlink(&self, op: &Op) -> Result<(), KernelError> {
-        let conn = &self.ns(op.ns(), op)?.conn;
-        let err = |e: NlError| map_err(e, op);
-        self.rt.block_on(async {
-            match op {
-                Op::LinkAdd {
-                    name, mac, kind, ..
-                } => match kind {
-                    LinkAddKind::Bridge => link::add_bridge(conn, name, *mac).await,
-                    LinkAddKind::Veth {
-                        peer,
-                        peer_ns,
-                        peer_mac,
-                    } => {
-                        let peer_fd = match peer_ns {
-                            Some(p) => Some(self.fd_of(p, op)?),
-                            None => None,
-                        };
-                        let host = VethEnd {
-                            name,
-                            mac: *mac,
-                            netns_fd: None,
-                            index: 0,
-                        };
-                        let peer = VethEnd {
-                            name: peer,
-                            mac: *peer_mac,
-                            netns_fd: peer_fd,
-                            index: 0,
-                        };
-                        link::add_veth(conn, host, peer, None, false).await
-                    }
-                },
-                Op::LinkDel { name, .. } => link::del(conn, name).await,
-                Op::LinkSetUp { name, up, .. } => link::set_up(conn, name, *up).await,
-                Op::LinkSetMaster { name, master, .. } => {
-                    let idx = match master {
-                        Some(m) => Some(link::index(conn, m).await.map_err(err)?),
-                        None => None,
-                    };
-                    link::set_master(conn, name, idx).await
-                }
-                Op::LinkSetName { name, new_name, .. } => {
-                    link::set_name(conn, name, new_name).await
-                }
-                Op::LinkSetMac { name, mac, .. } => link::set_mac(conn, name, *mac).await,
-                Op::LinkSetMtu { name, mtu, .. } => link::set_mtu(conn, name, *mtu).await,
-                Op::LinkSetTxQueueLen { name, qlen, .. } => {
-                    link::set_txqlen(conn, name, *qlen).await
-                }
-                Op::LinkSetNetns { name, target, .. } => {
-                    let fd = self.fd_of(target, op)?;
-                    link::set_netns(conn, name, fd).await
-                }
-                Op::AddrAdd {
-                    dev,
-                    addr,
-                    broadcast,
-                    ..
-                } => {
-                    let idx = link::index(conn, dev).await.map_err(err)?;
-                    addr::add(conn, idx, *addr, *broadcast).await
-                }
-                Op::AddrDel { dev, addr, .. } => {
-                    let idx = link::index(conn, dev).await.map_err(err)?;
-                    addr::del(conn, idx, *addr).await
-                }
-                Op::RouteAdd { route, .. } => {
-                    let idx = link::index(conn, &route.dev).await.map_err(err)?;
-                    route::add(conn, route, idx).await
-                }
-                Op::RouteDel { route, .. } => {
-                    let idx = link::index(conn, &route.dev).await.map_err(err)?;
-                    route::del(conn, route, idx).await
-                }
-                _ => unreachable!("not a netlink op: {op:?}"),
-            }
-            .map_err(err)
-        })
     }
 }
 
@@ -265,8 +202,36 @@ impl Kernel for KernelBackend {
     }
 
     fn apply_all(&mut self, ops: &[Op]) -> Result<(), (usize, KernelError)> {
+        self.known.borrow_mut().clear();
+        let adds = ops
+            .iter()
+            .filter(|o| matches!(o, Op::NetnsAdd { .. }))
+            .count();
+        if adds > 1 {
+            self.spare = netns::create_many(adds)
+                .into_iter()
+                .filter_map(Result::ok)
+                .collect();
+        }
+        let result = self.apply_ops(ops);
+        // Unused spares die here, unseen: nothing but their own fd and socket refer to them.
+        self.spare.clear();
+        result
+    }
+
+    fn observe(&mut self) -> Result<KernelState, KernelError> {
+        self.observe_all()
+    }
+}
+
+impl KernelBackend {
+    fn apply_ops(&mut self, ops: &[Op]) -> Result<(), (usize, KernelError)> {
         let mut i = 0;
         while i < ops.len() {
+            if let Some(fused) = self.fuse_veth(ops, i) {
+                i = fused?;
+                continue;
+            }
             let op = &ops[i];
             // Runs of ops that one request (or one process) can carry.
             let run = ops[i..]
@@ -283,6 +248,7 @@ impl Kernel for KernelBackend {
                         .map_err(|e| (i, KernelError::Other(e.to_string())))?;
                 }
                 Op::NetnsDel { .. } => {
+                    self.known.borrow_mut().clear();
                     let mut names = Vec::new();
                     for (k, o) in ops[i..i + run].iter().enumerate() {
                         if !self.namespaces.contains_key(o.ns()) || names.contains(o.ns()) {
@@ -310,10 +276,6 @@ impl Kernel for KernelBackend {
             };
         }
         Ok(())
-    }
-
-    fn observe(&mut self) -> Result<KernelState, KernelError> {
-        self.observe_all()
     }
 }
 

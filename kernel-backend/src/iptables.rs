@@ -110,8 +110,7 @@ pub(crate) fn errno(stderr: &str) -> Option<Errno> {
         ("No chain/target/match", Errno::ENOENT),
         ("Bad rule", Errno::ENOENT),
         ("Bad built-in chain name", Errno::ENOENT),
-        // iptables says E2BIG here; the engine's errno set has no E2BIG.
-        ("Index of insertion too big", Errno::EINVAL),
+        ("Index of insertion too big", Errno::E2BIG),
     ];
     table
         .iter()
@@ -184,8 +183,14 @@ mod tests {
     fn failed_line_forms() {
         assert_eq!(failed_line("iptables-restore: line 5 failed: x"), Some(5));
         assert_eq!(failed_line("x\nError occurred at line: 3\n"), Some(3));
-        assert_eq!(failed_line("line 2: CHAIN_DEL failed (Device or resource busy)"), Some(2));
-        assert_eq!(errno("line 2 failed: Chain already exists."), Some(Errno::EEXIST));
+        assert_eq!(
+            failed_line("line 2: CHAIN_DEL failed (Device or resource busy)"),
+            Some(2)
+        );
+        assert_eq!(
+            errno("line 2 failed: Chain already exists."),
+            Some(Errno::EEXIST)
+        );
     }
 
     #[test]

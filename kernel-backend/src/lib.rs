@@ -8,9 +8,13 @@
 //! back into the same `KernelState` the simulated kernel produces.
 
 mod addr;
+mod apply;
 mod backend;
+mod fuse;
+mod ifindex;
 mod iptables;
 mod link;
+mod linkwatch;
 mod netns;
 mod nl;
 mod nsid;

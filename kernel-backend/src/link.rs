@@ -7,8 +7,8 @@ use docknet_engine::op::Mac;
 use docknet_engine::state::{Link, LinkKind, OperState, Peer};
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
-    InfoBridge, InfoData, InfoKind, InfoPortData, InfoVeth, LinkAttribute, LinkFlags, LinkInfo,
-    LinkLayerType, LinkMessage, State,
+    InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData, InfoVeth, LinkAttribute,
+    LinkFlags, LinkInfo, LinkLayerType, LinkMessage, State,
 };
 use netlink_packet_route::RouteNetlinkMessage;
 
@@ -43,14 +43,23 @@ fn libc_enodev() -> i32 {
     nix::errno::Errno::ENODEV as i32
 }
 
-/// `ip link add NAME [address MAC] type bridge` (created down, unlike rtnetlink's builder).
-pub(crate) async fn add_bridge(conn: &Conn, name: &str, mac: Option<Mac>) -> Result<(), NlError> {
+/// `ip link add NAME [address MAC] type bridge` (created down, unlike rtnetlink's builder),
+/// with a pinned ifindex.
+pub(crate) async fn add_bridge(
+    conn: &Conn,
+    name: &str,
+    mac: Option<Mac>,
+    index: u32,
+) -> Result<(), NlError> {
     let mut m = named(name);
+    m.header.index = index;
     if let Some(mac) = mac {
         m.attributes.push(LinkAttribute::Address(mac.0.to_vec()));
     }
     m.attributes
-        .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(InfoKind::Bridge)]));
+        .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+            InfoKind::Bridge,
+        )]));
     conn.ack(RouteNetlinkMessage::NewLink(m), NLM_F_CREATE | NLM_F_EXCL)
         .await
 }
@@ -114,13 +123,21 @@ pub(crate) async fn del(conn: &Conn, name: &str) -> Result<(), NlError> {
 /// `ip link set NAME up|down`.
 pub(crate) async fn set_up(conn: &Conn, name: &str, up: bool) -> Result<(), NlError> {
     let mut m = named(name);
-    m.header.flags = if up { LinkFlags::Up } else { LinkFlags::empty() };
+    m.header.flags = if up {
+        LinkFlags::Up
+    } else {
+        LinkFlags::empty()
+    };
     m.header.change_mask = LinkFlags::Up;
     set(conn, m).await
 }
 
 /// `ip link set NAME master BR` (`Some(ifindex)`) or `nomaster` (`None`).
-pub(crate) async fn set_master(conn: &Conn, name: &str, master: Option<u32>) -> Result<(), NlError> {
+pub(crate) async fn set_master(
+    conn: &Conn,
+    name: &str,
+    master: Option<u32>,
+) -> Result<(), NlError> {
     let mut m = named(name);
     m.attributes
         .push(LinkAttribute::Controller(master.unwrap_or(0)));
@@ -156,10 +173,19 @@ pub(crate) async fn set_txqlen(conn: &Conn, name: &str, qlen: u32) -> Result<(),
     set(conn, m).await
 }
 
-/// `ip link set NAME netns TARGET` (by the target's namespace fd).
-pub(crate) async fn set_netns(conn: &Conn, name: &str, target: RawFd) -> Result<(), NlError> {
+/// `ip link set NAME netns TARGET` (by the target's namespace fd), optionally with the index
+/// the link gets there (IFLA_NEW_IFINDEX).
+pub(crate) async fn set_netns(
+    conn: &Conn,
+    name: &str,
+    target: RawFd,
+    new_index: Option<u32>,
+) -> Result<(), NlError> {
     let mut m = named(name);
     m.attributes.push(LinkAttribute::NetNsFd(target));
+    if let Some(i) = new_index {
+        m.attributes.push(LinkAttribute::NewIfIndex(i as i32));
+    }
     set(conn, m).await
 }
 
@@ -194,6 +220,7 @@ fn to_link(m: &LinkMessage) -> Link {
         master: None,
         peer: None,
         port_state: None,
+        port_no: None,
     };
     let mut kind = None;
     let mut peer_index = None;
@@ -216,15 +243,19 @@ fn to_link(m: &LinkMessage) -> Link {
                     match info {
                         LinkInfo::Kind(k) => kind = Some(k.clone()),
                         LinkInfo::Data(InfoData::Bridge(opts)) => {
-                            let stp = opts.iter().any(|o| {
-                                matches!(o, InfoBridge::StpState(s) if u32::from(*s) != 0)
-                            });
+                            let stp = opts.iter().any(
+                                |o| matches!(o, InfoBridge::StpState(s) if u32::from(*s) != 0),
+                            );
                             link.kind = LinkKind::Bridge { stp };
                         }
                         LinkInfo::PortData(InfoPortData::BridgePort(opts)) => {
                             for o in opts {
-                                if let netlink_packet_route::link::InfoBridgePort::State(s) = o {
-                                    link.port_state = Some(u8::from(*s));
+                                match o {
+                                    InfoBridgePort::State(s) => {
+                                        link.port_state = Some(u8::from(*s))
+                                    }
+                                    InfoBridgePort::PortNumber(n) => link.port_no = Some(*n),
+                                    _ => {}
                                 }
                             }
                         }

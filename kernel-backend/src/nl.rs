@@ -8,9 +8,7 @@ use std::io;
 use std::os::fd::{FromRawFd, IntoRawFd};
 
 use futures::StreamExt;
-use netlink_packet_core::{
-    NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
-};
+use netlink_packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST};
 use netlink_packet_route::RouteNetlinkMessage;
 use rtnetlink::Handle;
 use tokio::task::JoinHandle;

@@ -9,7 +9,7 @@ use docknet_engine::state::{KernelState, Netns};
 
 use crate::backend::{KernelBackend, Ns};
 use crate::nl::NlError;
-use crate::{addr, iptables, link, netns, nsid, route, sysctl};
+use crate::{addr, iptables, link, linkwatch, netns, nsid, route, sysctl};
 
 fn nl_err<'a>(what: &str, ns: &'a NetnsName) -> impl Fn(NlError) -> KernelError + 'a {
     let what = what.to_string();
@@ -19,6 +19,20 @@ fn nl_err<'a>(what: &str, ns: &'a NetnsName) -> impl Fn(NlError) -> KernelError 
 impl KernelBackend {
     /// Reads every namespace the backend holds.
     pub(crate) fn observe_all(&mut self) -> Result<KernelState, KernelError> {
+        // Twice: settling one link (a port's carrier) can queue work for another (its bridge).
+        for _ in 0..2 {
+            for (name, ns) in &self.namespaces {
+                self.rt
+                    .block_on(async {
+                        for l in link::dump(&ns.conn).await? {
+                            // A link that vanished meanwhile has nothing left to settle.
+                            let _ = linkwatch::sync(&ns.conn, &l.name).await;
+                        }
+                        Ok(())
+                    })
+                    .map_err(nl_err("links", name))?;
+            }
+        }
         let mut state = KernelState::default();
         for (name, ns) in &self.namespaces {
             let netns = self.observe_ns(name, ns)?;
@@ -34,7 +48,9 @@ impl KernelBackend {
                 out.links.insert(l.ifindex, l);
             }
             (out.addrs, out.addrs6) = addr::dump(&ns.conn).await.map_err(nl_err("addrs", name))?;
-            out.routes = route::dump(&ns.conn).await.map_err(nl_err("routes", name))?;
+            out.routes = route::dump(&ns.conn)
+                .await
+                .map_err(nl_err("routes", name))?;
             out.nsids = self.nsid_names(ns).await.map_err(nl_err("nsids", name))?;
             Ok::<(), KernelError>(())
         })?;

@@ -66,7 +66,8 @@ impl KernelBackend {
         // Every op of the failing section went through alone; carry on after it.
         let end = section.ops.end;
         if end < ops.len() {
-            self.apply_iptables(&ops[end..]).map_err(|(k, e)| (end + k, e))?;
+            self.apply_iptables(&ops[end..])
+                .map_err(|(k, e)| (end + k, e))?;
         }
         Ok(())
     }

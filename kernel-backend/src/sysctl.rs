@@ -52,7 +52,10 @@ pub(crate) fn write(ns: BorrowedFd<'_>, key: &str, value: &str) -> io::Result<()
 
 /// Reads every key that exists inside `ns` (missing ones, e.g. for a link without IPv6, are
 /// left out), trimmed as `sysctl -n` prints them.
-pub(crate) fn read_all(ns: BorrowedFd<'_>, keys: &[String]) -> io::Result<BTreeMap<String, String>> {
+pub(crate) fn read_all(
+    ns: BorrowedFd<'_>,
+    keys: &[String],
+) -> io::Result<BTreeMap<String, String>> {
     netns::run_in(ns, false, || {
         let mut out = BTreeMap::new();
         for k in keys {

@@ -30,14 +30,29 @@ fn docker_attach_reads_back_like_ip_shows_it() {
     let veth = host.link_by_name("veth0000000").unwrap();
     assert_eq!(veth.ifindex, 4);
     assert_eq!(veth.master, Some(2));
-    assert_eq!(veth.peer, Some(Peer { ifindex: 3, netnsid: Some(0) }));
+    assert_eq!(
+        veth.peer,
+        Some(Peer {
+            ifindex: 3,
+            netnsid: Some(0)
+        })
+    );
     assert_eq!(veth.port_state, Some(3));
     assert_eq!(veth.operstate, OperState::Up);
     let eth0 = c.link_by_name("eth0").unwrap();
     assert_eq!(eth0.ifindex, 3);
-    assert_eq!(eth0.peer, Some(Peer { ifindex: 4, netnsid: Some(0) }));
+    assert_eq!(
+        eth0.peer,
+        Some(Peer {
+            ifindex: 4,
+            netnsid: Some(0)
+        })
+    );
     assert_eq!(eth0.mac, mac("02:42:ac:11:00:02"));
-    assert_eq!((eth0.qdisc.as_str(), eth0.txqlen, eth0.mtu), ("noqueue", 1000, 1500));
+    assert_eq!(
+        (eth0.qdisc.as_str(), eth0.txqlen, eth0.mtu),
+        ("noqueue", 1000, 1500)
+    );
 
     // The host's lo stays down and has no addresses; the container's lo is up with 127.0.0.1.
     let lo = host.link_by_name("lo").unwrap();
@@ -45,7 +60,10 @@ fn docker_attach_reads_back_like_ip_shows_it() {
     assert_eq!(lo.operstate, OperState::Down);
     assert_eq!(host.addrs_of(1).count(), 0);
     let clo = c.addrs_of(1).next().unwrap();
-    assert_eq!((clo.cidr, clo.scope, clo.broadcast), (cidr("127.0.0.1/8"), AddrScope::Host, None));
+    assert_eq!(
+        (clo.cidr, clo.scope, clo.broadcast),
+        (cidr("127.0.0.1/8"), AddrScope::Host, None)
+    );
 
     let a = c.addrs_of(3).next().unwrap();
     assert_eq!(a.cidr, cidr("172.17.0.2/16"));
@@ -62,7 +80,10 @@ fn docker_attach_reads_back_like_ip_shows_it() {
     assert_eq!(c.routes[1].src, Some("172.17.0.2".parse().unwrap()));
 
     // nsids: each side numbers the other 0.
-    assert_eq!(host.nsids.get(&0), Some(&ns("/var/run/docker/netns/c00000000000")));
+    assert_eq!(
+        host.nsids.get(&0),
+        Some(&ns("/var/run/docker/netns/c00000000000"))
+    );
     assert_eq!(c.nsids.get(&0), Some(&NetnsName::host()));
     assert_eq!(s.namespaces.len(), 2);
 }
@@ -78,14 +99,52 @@ fn veth_peer_created_in_other_netns_and_moves() {
             ns: h.clone(),
             name: "ens160".into(),
             mac: Some(mac("00:50:56:00:00:01")),
-            kind: LinkAddKind::Veth { peer: "uplink".into(), peer_ns: Some(out.clone()), peer_mac: Some(mac("00:50:56:00:00:02")) },
+            kind: LinkAddKind::Veth {
+                peer: "uplink".into(),
+                peer_ns: Some(out.clone()),
+                peer_mac: Some(mac("00:50:56:00:00:02")),
+            },
         },
-        Op::LinkAdd { ns: h.clone(), name: "ens192".into(), mac: None, kind: LinkAddKind::Veth { peer: "ens192p".into(), peer_ns: None, peer_mac: None } },
-        Op::LinkSetUp { ns: h.clone(), name: "ens160".into(), up: true },
-        Op::LinkSetMtu { ns: h.clone(), name: "ens160".into(), mtu: 1400 },
-        Op::LinkSetTxQueueLen { ns: h.clone(), name: "ens160".into(), qlen: 0 },
-        Op::AddrAdd { ns: h.clone(), dev: "ens160".into(), addr: cidr("192.168.1.10/24"), broadcast: false },
-        Op::RouteAdd { ns: h.clone(), route: RouteSpec { dst: None, via: Some("192.168.1.1".parse().unwrap()), dev: "ens160".into(), onlink: false } },
+        Op::LinkAdd {
+            ns: h.clone(),
+            name: "ens192".into(),
+            mac: None,
+            kind: LinkAddKind::Veth {
+                peer: "ens192p".into(),
+                peer_ns: None,
+                peer_mac: None,
+            },
+        },
+        Op::LinkSetUp {
+            ns: h.clone(),
+            name: "ens160".into(),
+            up: true,
+        },
+        Op::LinkSetMtu {
+            ns: h.clone(),
+            name: "ens160".into(),
+            mtu: 1400,
+        },
+        Op::LinkSetTxQueueLen {
+            ns: h.clone(),
+            name: "ens160".into(),
+            qlen: 0,
+        },
+        Op::AddrAdd {
+            ns: h.clone(),
+            dev: "ens160".into(),
+            addr: cidr("192.168.1.10/24"),
+            broadcast: false,
+        },
+        Op::RouteAdd {
+            ns: h.clone(),
+            route: RouteSpec {
+                dst: None,
+                via: Some("192.168.1.1".parse().unwrap()),
+                dev: "ens160".into(),
+                onlink: false,
+            },
+        },
     ])
     .unwrap();
     let s = k.observe().unwrap();
@@ -95,35 +154,75 @@ fn veth_peer_created_in_other_netns_and_moves() {
     // A peer created directly in another netns takes that netns's next index (2 there);
     // the host end gets the host's next (2 here).
     assert_eq!(ens160.ifindex, 2);
-    assert_eq!(ens160.peer, Some(Peer { ifindex: 2, netnsid: Some(0) }));
+    assert_eq!(
+        ens160.peer,
+        Some(Peer {
+            ifindex: 2,
+            netnsid: Some(0)
+        })
+    );
     assert_eq!((ens160.mtu, ens160.txqlen), (1400, 0));
     // Up while the peer is down: no carrier.
     assert!(ens160.up && !ens160.lower_up);
     assert_eq!(ens160.operstate, OperState::Down);
-    assert_eq!(o.link_by_name("uplink").unwrap().mac, mac("00:50:56:00:00:02"));
+    assert_eq!(
+        o.link_by_name("uplink").unwrap().mac,
+        mac("00:50:56:00:00:02")
+    );
     // Same-netns veth: peer registered first.
     assert_eq!(host.link_by_name("ens192p").unwrap().ifindex, 3);
-    assert_eq!(host.link_by_name("ens192").unwrap().peer, Some(Peer { ifindex: 3, netnsid: None }));
+    assert_eq!(
+        host.link_by_name("ens192").unwrap().peer,
+        Some(Peer {
+            ifindex: 3,
+            netnsid: None
+        })
+    );
     let a = host.addrs.iter().find(|a| a.label == "ens160").unwrap();
     assert_eq!(a.broadcast, None);
     // The gateway route over a carrier-less link is flagged linkdown, as is the prefix route.
     assert!(host.routes.iter().all(|r| r.linkdown), "{:?}", host.routes);
 
     // Moving into a netns where the index is free keeps it (3)...
-    k.apply(&Op::LinkSetNetns { ns: h.clone(), name: "ens192p".into(), target: out.clone() }).unwrap();
+    k.apply(&Op::LinkSetNetns {
+        ns: h.clone(),
+        name: "ens192p".into(),
+        target: out.clone(),
+    })
+    .unwrap();
     let s = k.observe().unwrap();
     let moved = s.ns("outside").unwrap().link_by_name("ens192p").unwrap();
     assert_eq!(moved.ifindex, 3);
     // ...where it is taken, the link gets the first free index at or after that netns's
     // allocation cursor (outside allocated 2 itself; 3 arrived by a move): 4.
-    k.apply(&Op::LinkSetNetns { ns: h.clone(), name: "ens160".into(), target: out.clone() }).unwrap();
+    k.apply(&Op::LinkSetNetns {
+        ns: h.clone(),
+        name: "ens160".into(),
+        target: out.clone(),
+    })
+    .unwrap();
     let s = k.observe().unwrap();
     let moved = s.ns("outside").unwrap().link_by_name("ens160").unwrap();
     assert_eq!(moved.ifindex, 4);
-    assert_eq!(moved.peer, Some(Peer { ifindex: 2, netnsid: None }));
+    assert_eq!(
+        moved.peer,
+        Some(Peer {
+            ifindex: 2,
+            netnsid: None
+        })
+    );
     // Renaming and deleting.
-    k.apply(&Op::LinkSetName { ns: out.clone(), name: "ens192p".into(), new_name: "x".into() }).unwrap();
-    k.apply(&Op::LinkDel { ns: out.clone(), name: "x".into() }).unwrap();
+    k.apply(&Op::LinkSetName {
+        ns: out.clone(),
+        name: "ens192p".into(),
+        new_name: "x".into(),
+    })
+    .unwrap();
+    k.apply(&Op::LinkDel {
+        ns: out.clone(),
+        name: "x".into(),
+    })
+    .unwrap();
     let s = k.observe().unwrap();
     assert!(s.host().link_by_name("ens192").is_none());
     assert!(s.ns("outside").unwrap().link_by_name("x").is_none());
@@ -134,35 +233,103 @@ fn errors_carry_the_kernels_errno() {
     let Some(mut k) = backend() else { return };
     let h = NetnsName::host();
     let errno = |k: &mut KernelBackend, op: Op| k.apply(&op).unwrap_err().errno_value();
-    assert_eq!(errno(&mut k, Op::LinkSetUp { ns: h.clone(), name: "nope".into(), up: true }), Some(Errno::ENODEV));
+    assert_eq!(
+        errno(
+            &mut k,
+            Op::LinkSetUp {
+                ns: h.clone(),
+                name: "nope".into(),
+                up: true
+            }
+        ),
+        Some(Errno::ENODEV)
+    );
     k.apply_all(&docker0()).unwrap();
     assert_eq!(errno(&mut k, docker0()[0].clone()), Some(Errno::EEXIST));
     assert_eq!(
-        errno(&mut k, Op::AddrDel { ns: h.clone(), dev: "docker0".into(), addr: cidr("10.9.9.9/24") }),
+        errno(
+            &mut k,
+            Op::AddrDel {
+                ns: h.clone(),
+                dev: "docker0".into(),
+                addr: cidr("10.9.9.9/24")
+            }
+        ),
         Some(Errno::EADDRNOTAVAIL)
     );
     assert_eq!(
-        errno(&mut k, Op::RouteDel { ns: h.clone(), route: RouteSpec { dst: Some(cidr("10.1.0.0/16")), via: None, dev: "docker0".into(), onlink: false } }),
+        errno(
+            &mut k,
+            Op::RouteDel {
+                ns: h.clone(),
+                route: RouteSpec {
+                    dst: Some(cidr("10.1.0.0/16")),
+                    via: None,
+                    dev: "docker0".into(),
+                    onlink: false
+                }
+            }
+        ),
         Some(Errno::ESRCH)
     );
     assert_eq!(
-        errno(&mut k, Op::RouteAdd { ns: h.clone(), route: RouteSpec { dst: None, via: Some("10.5.5.5".parse().unwrap()), dev: "docker0".into(), onlink: false } }),
+        errno(
+            &mut k,
+            Op::RouteAdd {
+                ns: h.clone(),
+                route: RouteSpec {
+                    dst: None,
+                    via: Some("10.5.5.5".parse().unwrap()),
+                    dev: "docker0".into(),
+                    onlink: false
+                }
+            }
+        ),
         Some(Errno::ENETUNREACH)
     );
-    assert_eq!(errno(&mut k, Op::NetnsAdd { ns: h.clone() }), Some(Errno::EEXIST));
-    assert_eq!(errno(&mut k, Op::NetnsDel { ns: ns("ghost") }), Some(Errno::ENOENT));
     assert_eq!(
-        errno(&mut k, Op::SysctlSet { ns: h.clone(), key: "net.ipv4.nope".into(), value: "1".into() }),
+        errno(&mut k, Op::NetnsAdd { ns: h.clone() }),
+        Some(Errno::EEXIST)
+    );
+    assert_eq!(
+        errno(&mut k, Op::NetnsDel { ns: ns("ghost") }),
+        Some(Errno::ENOENT)
+    );
+    assert_eq!(
+        errno(
+            &mut k,
+            Op::SysctlSet {
+                ns: h.clone(),
+                key: "net.ipv4.nope".into(),
+                value: "1".into()
+            }
+        ),
         Some(Errno::ENOENT)
     );
     // apply_all reports the index of the failing op and keeps the ones before it.
     let ops = vec![
-        Op::LinkSetMtu { ns: h.clone(), name: "docker0".into(), mtu: 1450 },
-        Op::LinkSetUp { ns: h.clone(), name: "ghost".into(), up: true },
+        Op::LinkSetMtu {
+            ns: h.clone(),
+            name: "docker0".into(),
+            mtu: 1450,
+        },
+        Op::LinkSetUp {
+            ns: h.clone(),
+            name: "ghost".into(),
+            up: true,
+        },
     ];
     let (i, _) = k.apply_all(&ops).unwrap_err();
     assert_eq!(i, 1);
-    assert_eq!(k.observe().unwrap().host().link_by_name("docker0").unwrap().mtu, 1450);
+    assert_eq!(
+        k.observe()
+            .unwrap()
+            .host()
+            .link_by_name("docker0")
+            .unwrap()
+            .mtu,
+        1450
+    );
 }
 
 #[test]
@@ -171,16 +338,30 @@ fn sysctls_are_per_namespace() {
     let c = ns("/var/run/docker/netns/abc");
     k.apply_all(&[
         Op::NetnsAdd { ns: c.clone() },
-        Op::SysctlSet { ns: NetnsName::host(), key: "net.ipv4.ip_forward".into(), value: "1".into() },
-        Op::SysctlSet { ns: c.clone(), key: "net.ipv4.conf.all.rp_filter".into(), value: "2".into() },
+        Op::SysctlSet {
+            ns: NetnsName::host(),
+            key: "net.ipv4.ip_forward".into(),
+            value: "1".into(),
+        },
+        Op::SysctlSet {
+            ns: c.clone(),
+            key: "net.ipv4.conf.all.rp_filter".into(),
+            value: "2".into(),
+        },
     ])
     .unwrap();
     let s = k.observe().unwrap();
     assert_eq!(s.host().sysctls["net.ipv4.ip_forward"], "1");
     // ip_forward and conf.all.forwarding are the same switch.
     assert_eq!(s.host().sysctls["net.ipv4.conf.all.forwarding"], "1");
-    assert_eq!(s.ns(c.as_str()).unwrap().sysctls["net.ipv4.ip_forward"], "0");
-    assert_eq!(s.ns(c.as_str()).unwrap().sysctls["net.ipv4.conf.all.rp_filter"], "2");
+    assert_eq!(
+        s.ns(c.as_str()).unwrap().sysctls["net.ipv4.ip_forward"],
+        "0"
+    );
+    assert_eq!(
+        s.ns(c.as_str()).unwrap().sysctls["net.ipv4.conf.all.rp_filter"],
+        "2"
+    );
     assert_eq!(s.host().sysctls["net.ipv4.conf.all.rp_filter"], "0");
     assert_eq!(s.host().sysctls["net.bridge.bridge-nf-call-iptables"], "1");
 }
@@ -189,42 +370,105 @@ fn sysctls_are_per_namespace() {
 fn iptables_batches_apply_and_read_back() {
     let Some(mut k) = backend() else { return };
     let h = NetnsName::host();
-    let rule = |table, chain: &str, rule: &str, at| Op::RuleAdd { ns: h.clone(), table, chain: chain.into(), rule: rule.into(), at };
+    let rule = |table, chain: &str, rule: &str, at| Op::RuleAdd {
+        ns: h.clone(),
+        table,
+        chain: chain.into(),
+        rule: rule.into(),
+        at,
+    };
     let ops = vec![
-        Op::ChainAdd { ns: h.clone(), table: Table::Nat, chain: "DOCKER".into() },
-        rule(Table::Nat, "POSTROUTING", "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", RulePosition::Append),
-        Op::ChainAdd { ns: h.clone(), table: Table::Filter, chain: "DOCKER-USER".into() },
-        Op::ChainAdd { ns: h.clone(), table: Table::Filter, chain: "DOCKER".into() },
-        rule(Table::Filter, "DOCKER-USER", "-j RETURN", RulePosition::Append),
-        rule(Table::Filter, "FORWARD", "-j DOCKER-USER", RulePosition::Insert(1)),
-        Op::ChainPolicy { ns: h.clone(), table: Table::Filter, chain: "FORWARD".into(), policy: "DROP".into() },
+        Op::ChainAdd {
+            ns: h.clone(),
+            table: Table::Nat,
+            chain: "DOCKER".into(),
+        },
+        rule(
+            Table::Nat,
+            "POSTROUTING",
+            "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+            RulePosition::Append,
+        ),
+        Op::ChainAdd {
+            ns: h.clone(),
+            table: Table::Filter,
+            chain: "DOCKER-USER".into(),
+        },
+        Op::ChainAdd {
+            ns: h.clone(),
+            table: Table::Filter,
+            chain: "DOCKER".into(),
+        },
+        rule(
+            Table::Filter,
+            "DOCKER-USER",
+            "-j RETURN",
+            RulePosition::Append,
+        ),
+        rule(
+            Table::Filter,
+            "FORWARD",
+            "-j DOCKER-USER",
+            RulePosition::Insert(1),
+        ),
+        Op::ChainPolicy {
+            ns: h.clone(),
+            table: Table::Filter,
+            chain: "FORWARD".into(),
+            policy: "DROP".into(),
+        },
     ];
     k.apply_all(&ops).unwrap();
     let s = k.observe().unwrap();
     let f = &s.host().iptables[&Table::Filter];
     let names: Vec<&str> = f.chains.iter().map(|c| c.name.as_str()).collect();
     // Built-ins in kernel order, then user chains sorted by name.
-    assert_eq!(names, ["INPUT", "FORWARD", "OUTPUT", "DOCKER", "DOCKER-USER"]);
+    assert_eq!(
+        names,
+        ["INPUT", "FORWARD", "OUTPUT", "DOCKER", "DOCKER-USER"]
+    );
     assert_eq!(f.chain("FORWARD").unwrap().policy.as_deref(), Some("DROP"));
     assert_eq!(f.chain("FORWARD").unwrap().rules, ["-j DOCKER-USER"]);
     assert_eq!(f.chain("DOCKER").unwrap().policy, None);
     let n = &s.host().iptables[&Table::Nat];
-    assert_eq!(n.chain("POSTROUTING").unwrap().rules, ["-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"]);
+    assert_eq!(
+        n.chain("POSTROUTING").unwrap().rules,
+        ["-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"]
+    );
     assert!(!s.host().iptables.contains_key(&Table::Mangle));
 
     // A failing batch: the ops before the failing one stay, the index is exact.
     let bad = vec![
         rule(Table::Filter, "DOCKER", "-j RETURN", RulePosition::Append),
-        Op::ChainAdd { ns: h.clone(), table: Table::Filter, chain: "DOCKER".into() },
+        Op::ChainAdd {
+            ns: h.clone(),
+            table: Table::Filter,
+            chain: "DOCKER".into(),
+        },
         rule(Table::Filter, "DOCKER", "-j ACCEPT", RulePosition::Append),
     ];
     let (i, e) = k.apply_all(&bad).unwrap_err();
     assert_eq!((i, e.errno_value()), (1, Some(Errno::EEXIST)));
     let s = k.observe().unwrap();
-    assert_eq!(s.host().iptables[&Table::Filter].chain("DOCKER").unwrap().rules, ["-j RETURN"]);
-    let busy = k.apply(&Op::ChainDel { ns: h.clone(), table: Table::Filter, chain: "DOCKER-USER".into() });
+    assert_eq!(
+        s.host().iptables[&Table::Filter]
+            .chain("DOCKER")
+            .unwrap()
+            .rules,
+        ["-j RETURN"]
+    );
+    let busy = k.apply(&Op::ChainDel {
+        ns: h.clone(),
+        table: Table::Filter,
+        chain: "DOCKER-USER".into(),
+    });
     assert_eq!(busy.unwrap_err().errno_value(), Some(Errno::EBUSY));
-    let missing = k.apply(&Op::RuleDel { ns: h.clone(), table: Table::Filter, chain: "FORWARD".into(), rule: "-j NOPE".into() });
+    let missing = k.apply(&Op::RuleDel {
+        ns: h.clone(),
+        table: Table::Filter,
+        chain: "FORWARD".into(),
+        rule: "-j NOPE".into(),
+    });
     assert_eq!(missing.unwrap_err().errno_value(), Some(Errno::ENOENT));
 }
 
@@ -236,14 +480,21 @@ fn netns_del_takes_the_host_veth_end_with_it() {
         k.apply_all(&attach(i)).unwrap();
     }
     let dels: Vec<Op> = (0..2)
-        .map(|i| Op::NetnsDel { ns: ns(&format!("/var/run/docker/netns/c{i:011}")) })
+        .map(|i| Op::NetnsDel {
+            ns: ns(&format!("/var/run/docker/netns/c{i:011}")),
+        })
         .collect();
     k.apply_all(&dels).unwrap();
     // Gone synchronously from the caller's point of view: the veth names are free again.
     let s = k.observe().unwrap();
     let names: Vec<&str> = s.host().links.values().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["lo", "docker0", "veth0000002"]);
-    assert_eq!(s.host().nsids.len(), 1, "nsids of dead namespaces disappear: {:?}", s.host().nsids);
+    assert_eq!(
+        s.host().nsids.len(),
+        1,
+        "nsids of dead namespaces disappear: {:?}",
+        s.host().nsids
+    );
     k.apply_all(&attach(0)).unwrap();
     // Indexes are never reused: the re-attached veth pair takes new ones.
     let s = k.observe().unwrap();
@@ -257,17 +508,62 @@ fn real_tools_run_inside_the_namespace() {
     k.apply_all(&docker0()).unwrap();
     k.apply_all(&attach(0)).unwrap();
     let argv = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-    let out = k.run_in_netns(&NetnsName::host(), &argv("ip -o link show")).unwrap();
+    let out = k
+        .run_in_netns(&NetnsName::host(), &argv("ip -o link show"))
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("docker0"), "{text}");
     assert!(text.contains("veth0000000@if3"), "{text}");
-    let out = k.run_in_netns(&NetnsName::host(), &argv("brctl show")).unwrap();
+    let out = k
+        .run_in_netns(&NetnsName::host(), &argv("brctl show"))
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("veth0000000"), "brctl reads /sys, which must show our netns: {text}");
+    assert!(
+        text.contains("veth0000000"),
+        "brctl reads /sys, which must show our netns: {text}"
+    );
     let c = ns("/var/run/docker/netns/c00000000000");
     let out = k.run_in_netns(&c, &argv("ip route")).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "default via 172.17.0.1 dev eth0 \n172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.2 \n"
     );
+}
+
+#[test]
+fn fused_attach_observes_exactly_like_op_by_op() {
+    if !kernel_available() {
+        return;
+    }
+    // Every MAC explicit, so the two runs are comparable byte for byte (IPv6 link-locals
+    // derive from MACs).
+    let ops: Vec<Op> = (0..4)
+        .flat_map(|i| {
+            let mut ops = attach(i);
+            if let Op::LinkAdd { mac, .. } = &mut ops[1] {
+                *mac = Some(common::mac(&format!("02:00:00:00:00:{i:02x}")));
+            }
+            ops
+        })
+        .collect();
+    let mut fused = KernelBackend::new().unwrap();
+    fused.apply_all(&docker0()).unwrap();
+    fused.apply_all(&ops).unwrap();
+    let mut single = KernelBackend::new().unwrap();
+    single.apply_all(&docker0()).unwrap();
+    for op in &ops {
+        single.apply(op).unwrap();
+    }
+    // A link created after them shows the allocation cursors agree too.
+    let extra = Op::LinkAdd {
+        ns: NetnsName::host(),
+        name: "br1".into(),
+        mac: Some(mac("02:00:00:00:01:00")),
+        kind: LinkAddKind::Bridge,
+    };
+    fused.apply(&extra).unwrap();
+    single.apply(&extra).unwrap();
+    let (a, b) = (fused.observe().unwrap(), single.observe().unwrap());
+    assert_eq!(a.host().link_by_name("br1").unwrap().ifindex, 11);
+    assert_eq!(a, b);
 }

@@ -11,7 +11,12 @@ use docknet_kernel::KernelBackend;
 /// Links named `w*` in the witness's host namespace.
 fn witness_links(w: &mut KernelBackend) -> Vec<String> {
     let s = w.observe().unwrap();
-    s.host().links.values().map(|l| l.name.clone()).filter(|n| n.starts_with('w')).collect()
+    s.host()
+        .links
+        .values()
+        .map(|l| l.name.clone())
+        .filter(|n| n.starts_with('w'))
+        .collect()
 }
 
 /// What this process holds: mounts, namespace fds, the netns of each thread.
@@ -45,7 +50,10 @@ fn populated_backend() -> KernelBackend {
         at: RulePosition::Append,
     }])
     .unwrap();
-    let _ = k.run_in_netns(&NetnsName::host(), &["brctl".to_string(), "show".to_string()]);
+    let _ = k.run_in_netns(
+        &NetnsName::host(),
+        &["brctl".to_string(), "show".to_string()],
+    );
     k
 }
 
@@ -61,7 +69,11 @@ fn tie(w: &KernelBackend, k: &KernelBackend) -> usize {
             .map(String::from)
             .collect();
         let out = w.run_in_netns(&NetnsName::host(), &argv).unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     names.len()
 }
@@ -84,17 +96,21 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 fn wait_until_gone(w: &mut KernelBackend) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !witness_links(w).is_empty() {
-        assert!(std::time::Instant::now() < deadline, "namespaces still alive: {:?}", witness_links(w));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "namespaces still alive: {:?}",
+            witness_links(w)
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
 #[test]
 fn drop_destroys_every_namespace_and_leaves_no_trace() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     if !kernel_available() {
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let before = process_footprint();
     let machine_links = std::fs::read_dir("/sys/class/net").unwrap().count();
     let mut w = KernelBackend::new().unwrap();
@@ -108,15 +124,18 @@ fn drop_destroys_every_namespace_and_leaves_no_trace() {
     assert_eq!(before.0, after.0, "mount table changed");
     assert_eq!(before.1, after.1, "namespace fds left open");
     assert_eq!(before.2, after.2, "a thread stayed in another netns");
-    assert_eq!(machine_links, std::fs::read_dir("/sys/class/net").unwrap().count());
+    assert_eq!(
+        machine_links,
+        std::fs::read_dir("/sys/class/net").unwrap().count()
+    );
 }
 
 #[test]
 fn a_panic_still_destroys_everything() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     if !kernel_available() {
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut w = KernelBackend::new().unwrap();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let k = populated_backend();

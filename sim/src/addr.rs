@@ -113,6 +113,8 @@ impl Sim {
         broadcast: bool,
     ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, dev)?;
+        // rtm_to_ifaddr marks the device's IPv4 conf as written before inserting.
+        self.dev_mut(id).conf4.mark_all_written();
         let scope = if cidr.addr.octets()[0] == 127 {
             AddrScope::Host
         } else {
@@ -132,7 +134,12 @@ impl Sim {
     }
 
     /// `ip addr del CIDR dev DEV`.
-    pub(crate) fn addr_del(&mut self, ns: &NetnsName, dev: &str, cidr: Ipv4Cidr) -> Result<(), SimError> {
+    pub(crate) fn addr_del(
+        &mut self,
+        ns: &NetnsName,
+        dev: &str,
+        cidr: Ipv4Cidr,
+    ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, dev)?;
         let d = self.dev_mut(id);
         let Some(pos) = d.addrs.iter().position(|a| a.cidr == cidr) else {
@@ -141,8 +148,9 @@ impl Sim {
         let gone = d.addrs.remove(pos);
         if !gone.secondary {
             // promote_secondaries=0: the primary's secondaries go with it.
-            d.addrs
-                .retain(|a| !(a.secondary && a.cidr.prefix == cidr.prefix && cidr.contains(a.cidr.addr)));
+            d.addrs.retain(|a| {
+                !(a.secondary && a.cidr.prefix == cidr.prefix && cidr.contains(a.cidr.addr))
+            });
             self.del_prefix_route(id, cidr);
         }
         if self.dev(id).addrs.is_empty() {
@@ -262,15 +270,27 @@ mod tests {
             add(&mut sim, a, false).unwrap();
         }
         add(&mut sim, "9.0.0.1/8", true).unwrap();
-        assert_eq!(add(&mut sim, "10.0.0.1/24", false), Err(Some(Errno::EEXIST)));
+        assert_eq!(
+            add(&mut sim, "10.0.0.1/24", false),
+            Err(Some(Errno::EEXIST))
+        );
         let st = sim.observe().unwrap();
         let got: Vec<String> = st.host().addrs.iter().map(|a| a.cidr.to_string()).collect();
         assert_eq!(
             got,
-            ["10.0.0.1/24", "172.20.0.1/16", "10.0.0.7/25", "9.0.0.1/8", "10.0.0.2/24"]
+            [
+                "10.0.0.1/24",
+                "172.20.0.1/16",
+                "10.0.0.7/25",
+                "9.0.0.1/8",
+                "10.0.0.2/24"
+            ]
         );
         assert!(st.host().addrs[4].secondary);
-        assert_eq!(st.host().addrs[3].broadcast.unwrap().to_string(), "9.255.255.255");
+        assert_eq!(
+            st.host().addrs[3].broadcast.unwrap().to_string(),
+            "9.255.255.255"
+        );
         assert_eq!(st.host().addrs[0].broadcast, None);
         let del = |s: &str| Op::AddrDel {
             ns: NetnsName::host(),
@@ -281,7 +301,11 @@ mod tests {
         assert_eq!(e.errno_value(), Some(Errno::EADDRNOTAVAIL));
         sim.apply(&del("10.0.0.1/24")).unwrap();
         let st = sim.observe().unwrap();
-        assert_eq!(st.host().addrs.len(), 3, "the secondary went with its primary");
+        assert_eq!(
+            st.host().addrs.len(),
+            3,
+            "the secondary went with its primary"
+        );
     }
 
     #[test]

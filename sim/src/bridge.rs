@@ -70,8 +70,14 @@ impl Sim {
 
     /// `br_add_if`: join as disabled, re-elect the bridge id, enable if everything is up.
     fn br_add_if(&mut self, br: DevId, port: DevId) {
-        let used: Vec<u16> = self.ports(br).iter().map(|p| self.dev(*p).port_no).collect();
-        let port_no = (1u16..).find(|n| !used.contains(n)).expect("a free port number");
+        let used: Vec<u16> = self
+            .ports(br)
+            .iter()
+            .map(|p| self.dev(*p).port_no)
+            .collect();
+        let port_no = (1u16..)
+            .find(|n| !used.contains(n))
+            .expect("a free port number");
         if let DevKind::Bridge(b) = &mut self.dev_mut(br).kind {
             b.ports.push(port);
         }
@@ -189,7 +195,9 @@ impl Sim {
 
     /// NETDEV_UP on a port: enabled if the bridge is up and the port oper-up.
     pub(crate) fn port_netdev_up(&mut self, port: DevId) {
-        let Some(br) = self.dev(port).master else { return };
+        let Some(br) = self.dev(port).master else {
+            return;
+        };
         if self.dev(br).up && self.dev(port).oper_up() {
             self.stp_enable_port(port);
         }
@@ -197,7 +205,9 @@ impl Sim {
 
     /// NETDEV_DOWN on a port: disabled if the bridge is up.
     pub(crate) fn port_netdev_down(&mut self, port: DevId) {
-        let Some(br) = self.dev(port).master else { return };
+        let Some(br) = self.dev(port).master else {
+            return;
+        };
         if self.dev(br).up {
             self.stp_disable_port(port);
         }
@@ -205,7 +215,9 @@ impl Sim {
 
     /// `br_port_carrier_check` (NETDEV_CHANGE on a port, after linkwatch).
     pub(crate) fn port_carrier_check(&mut self, port: DevId) {
-        let Some(br) = self.dev(port).master else { return };
+        let Some(br) = self.dev(port).master else {
+            return;
+        };
         if !self.dev(br).up {
             return;
         }
@@ -268,7 +280,11 @@ mod tests {
     fn fresh_bridge_up_is_unknown_with_carrier_but_sticky_mac_is_no_carrier() {
         let mut sim = Sim::new();
         bridge(&mut sim, "br3", None);
-        bridge(&mut sim, "br0", Some(Mac([2, 0x42, 0xed, 0xc3, 0x77, 0x8c])));
+        bridge(
+            &mut sim,
+            "br0",
+            Some(Mac([2, 0x42, 0xed, 0xc3, 0x77, 0x8c])),
+        );
         sim.apply(&op_up("br3", true)).unwrap();
         sim.apply(&op_up("br0", true)).unwrap();
         let st = sim.observe().unwrap();
@@ -303,14 +319,23 @@ mod tests {
         assert_eq!(v1.master, Some(br0.ifindex));
         sim.apply(&op_up("v1", true)).unwrap();
         let st = sim.observe().unwrap();
-        assert_eq!(st.host().link_by_name("v1").unwrap().operstate, OperState::LowerLayerDown);
-        assert_eq!(st.host().link_by_name("br0").unwrap().operstate, OperState::Down);
+        assert_eq!(
+            st.host().link_by_name("v1").unwrap().operstate,
+            OperState::LowerLayerDown
+        );
+        assert_eq!(
+            st.host().link_by_name("br0").unwrap().operstate,
+            OperState::Down
+        );
         sim.apply(&op_up("p1", true)).unwrap();
         let st = sim.observe().unwrap();
         let v1 = st.host().link_by_name("v1").unwrap();
         assert_eq!(v1.port_state, Some(3));
         assert_eq!(v1.operstate, OperState::Up);
-        assert_eq!(st.host().link_by_name("br0").unwrap().operstate, OperState::Up);
+        assert_eq!(
+            st.host().link_by_name("br0").unwrap().operstate,
+            OperState::Up
+        );
         sim.apply(&Op::LinkSetMaster {
             ns: h(),
             name: "v1".into(),

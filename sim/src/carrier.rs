@@ -87,7 +87,8 @@ mod tests {
             kind: LinkAddKind::Bridge,
         })
         .unwrap();
-        for (n, c) in [("a3", "c3")] {
+        {
+            let (n, c) = ("a3", "c3");
             sim.apply(&Op::NetnsAdd {
                 ns: NetnsName::new(c),
             })

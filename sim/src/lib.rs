@@ -21,6 +21,7 @@ mod carrier;
 mod error;
 mod iptables;
 mod link;
+mod netdev;
 pub mod netns;
 mod nsid;
 mod observe;

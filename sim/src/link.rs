@@ -12,7 +12,8 @@
 //!   up, then `noqueue`, which stays after going down again (lo showed `noqueue` once down);
 //! - renaming an UP device is allowed on 6.18 (`ip link set v1 name v1x` while up: rc 0);
 //! - on rename the first IPv4 address label becomes the new name, later ones get `NEW:N`
-//!   (`inetdev_changename`);
+//!   with N their 1-based position (`inetdev_changename`: br0 with three addresses renamed
+//!   brx gave labels brx, brx:2, brx:3);
 //! - MTU bounds for veth and bridge are 68..=65535 (`min_mtu`/`max_mtu`; 70000 and 60 gave
 //!   EINVAL); lo has no bounds;
 //! - lo cannot be deleted or given a MAC (EOPNOTSUPP).
@@ -122,7 +123,9 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && name.len() < 16
         && name != "."
         && name != ".."
-        && !name.chars().any(|c| c == '/' || c == ':' || c.is_whitespace())
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == ':' || c.is_whitespace())
 }
 
 /// `is_valid_ether_addr`: not multicast, not all zeroes.
@@ -138,7 +141,9 @@ impl Sim {
 
     /// The device with this id, mutably.
     pub(crate) fn dev_mut(&mut self, id: DevId) -> &mut Dev {
-        self.devs.get_mut(&id).expect("device ids stay valid while referenced")
+        self.devs
+            .get_mut(&id)
+            .expect("device ids stay valid while referenced")
     }
 
     /// `eth_hw_addr_random`: random, locally administered, unicast.
@@ -229,7 +234,8 @@ impl Sim {
                 if !valid_name(peer) {
                     return fail(Errno::EINVAL);
                 }
-                if self.net(pnet).by_name.contains_key(peer.as_str()) || (pnet == net && peer == name)
+                if self.net(pnet).by_name.contains_key(peer.as_str())
+                    || (pnet == net && peer == name)
                 {
                     return fail(Errno::EEXIST);
                 }
@@ -303,7 +309,7 @@ impl Sim {
         let dev = self.dev_mut(id);
         dev.name = new_name.to_string();
         // inetdev_changename: the first label is the name; later ones keep their ":suffix",
-        // or get ":N" (N = position) when they had none.
+        // or get ":N" (N = 1-based position) when they had none (seen: brx, brx:2, brx:3).
         for (i, a) in dev.addrs.iter_mut().enumerate() {
             if i == 0 {
                 a.label = new_name.to_string();
@@ -311,7 +317,7 @@ impl Sim {
             }
             let suffix = match a.label.find(':') {
                 Some(pos) => a.label[pos..].to_string(),
-                None => format!(":{i}"),
+                None => format!(":{}", i + 1),
             };
             a.label = format!("{new_name}{suffix}");
             a.label.truncate(15);
@@ -321,7 +327,12 @@ impl Sim {
 
     /// `ip link set NAME address MAC`: sticky from now on; a port's change re-elects the
     /// bridge's MAC.
-    pub(crate) fn link_set_mac(&mut self, ns: &NetnsName, name: &str, mac: Mac) -> Result<(), SimError> {
+    pub(crate) fn link_set_mac(
+        &mut self,
+        ns: &NetnsName,
+        name: &str,
+        mac: Mac,
+    ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, name)?;
         match self.dev(id).kind {
             DevKind::Loopback => return fail(Errno::EOPNOTSUPP),
@@ -347,7 +358,12 @@ impl Sim {
 
     /// `ip link set NAME mtu N`: bounds 68..=65535 (EINVAL); a bridge's own MTU becomes
     /// user-set, a port's change re-adjusts its bridge.
-    pub(crate) fn link_set_mtu(&mut self, ns: &NetnsName, name: &str, mtu: u32) -> Result<(), SimError> {
+    pub(crate) fn link_set_mtu(
+        &mut self,
+        ns: &NetnsName,
+        name: &str,
+        mtu: u32,
+    ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, name)?;
         let is_lo = matches!(self.dev(id).kind, DevKind::Loopback);
         if !is_lo && !(68..=65535).contains(&mtu) {
@@ -365,7 +381,12 @@ impl Sim {
     }
 
     /// `ip link set NAME txqueuelen N`.
-    pub(crate) fn link_set_txqlen(&mut self, ns: &NetnsName, name: &str, qlen: u32) -> Result<(), SimError> {
+    pub(crate) fn link_set_txqlen(
+        &mut self,
+        ns: &NetnsName,
+        name: &str,
+        qlen: u32,
+    ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, name)?;
         self.dev_mut(id).txqlen = qlen;
         Ok(())
@@ -415,9 +436,15 @@ mod tests {
         let st = sim.observe().unwrap();
         assert_eq!(st.host().link_by_name("p1").unwrap().ifindex, 3);
         assert_eq!(st.host().link_by_name("v1").unwrap().ifindex, 4);
-        assert_eq!(add(&mut sim, "br0", LinkAddKind::Bridge), Err(Some(Errno::EEXIST)));
+        assert_eq!(
+            add(&mut sim, "br0", LinkAddKind::Bridge),
+            Err(Some(Errno::EEXIST))
+        );
         assert_eq!(add(&mut sim, "n1", veth("p1")), Err(Some(Errno::EEXIST)));
-        assert_eq!(add(&mut sim, "bad name", LinkAddKind::Bridge), Err(Some(Errno::EINVAL)));
+        assert_eq!(
+            add(&mut sim, "bad name", LinkAddKind::Bridge),
+            Err(Some(Errno::EINVAL))
+        );
     }
 
     #[test]
@@ -429,9 +456,20 @@ mod tests {
             name: "br0".into(),
         };
         sim.apply(&del).unwrap();
-        assert_eq!(sim.apply(&del).unwrap_err().errno_value(), Some(Errno::ENODEV));
+        assert_eq!(
+            sim.apply(&del).unwrap_err().errno_value(),
+            Some(Errno::ENODEV)
+        );
         add(&mut sim, "br1", LinkAddKind::Bridge).unwrap();
-        assert_eq!(sim.observe().unwrap().host().link_by_name("br1").unwrap().ifindex, 3);
+        assert_eq!(
+            sim.observe()
+                .unwrap()
+                .host()
+                .link_by_name("br1")
+                .unwrap()
+                .ifindex,
+            3
+        );
     }
 
     #[test]
@@ -446,14 +484,23 @@ mod tests {
             name: "v1".into(),
             mtu,
         };
-        assert_eq!(sim.apply(&set(70000)).unwrap_err().errno_value(), Some(Errno::EINVAL));
-        assert_eq!(sim.apply(&set(60)).unwrap_err().errno_value(), Some(Errno::EINVAL));
+        assert_eq!(
+            sim.apply(&set(70000)).unwrap_err().errno_value(),
+            Some(Errno::EINVAL)
+        );
+        assert_eq!(
+            sim.apply(&set(60)).unwrap_err().errno_value(),
+            Some(Errno::EINVAL)
+        );
         sim.apply(&set(1400)).unwrap();
         let bad = Op::LinkSetMac {
             ns: NetnsName::host(),
             name: "v1".into(),
             mac: Mac::BROADCAST,
         };
-        assert_eq!(sim.apply(&bad).unwrap_err().errno_value(), Some(Errno::EADDRNOTAVAIL));
+        assert_eq!(
+            sim.apply(&bad).unwrap_err().errno_value(),
+            Some(Errno::EADDRNOTAVAIL)
+        );
     }
 }

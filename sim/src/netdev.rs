@@ -24,7 +24,12 @@ use crate::{DevId, Sim};
 
 impl Sim {
     /// `ip link set NAME up|down`.
-    pub(crate) fn link_set_up(&mut self, ns: &NetnsName, name: &str, up: bool) -> Result<(), SimError> {
+    pub(crate) fn link_set_up(
+        &mut self,
+        ns: &NetnsName,
+        name: &str,
+        up: bool,
+    ) -> Result<(), SimError> {
         let (_, id) = self.lookup(ns, name)?;
         if up {
             self.dev_open(id)
@@ -49,11 +54,9 @@ impl Sim {
             d.qdisc_attached = true;
         }
         match self.dev(id).kind.clone() {
-            DevKind::Veth { peer: Some(p) } => {
-                if self.dev(p).up {
-                    self.set_carrier(id, true);
-                    self.set_carrier(p, true);
-                }
+            DevKind::Veth { peer: Some(p) } if self.dev(p).up => {
+                self.set_carrier(id, true);
+                self.set_carrier(p, true);
             }
             DevKind::Bridge(_) => self.bridge_open(id),
             _ => {}

@@ -83,7 +83,9 @@ impl Sim {
 
     /// The namespace with this id, mutably.
     pub(crate) fn net_mut(&mut self, id: NetId) -> &mut Net {
-        self.nets.get_mut(&id).expect("namespace ids stay valid while referenced")
+        self.nets
+            .get_mut(&id)
+            .expect("namespace ids stay valid while referenced")
     }
 
     /// The device called `name` in namespace `net`; missing is ENODEV.

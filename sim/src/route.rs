@@ -91,7 +91,10 @@ impl Sim {
         let dst = cidr.masked();
         let routes = &mut self.net_mut(net).routes;
         if let Some(pos) = routes.iter().position(|r| {
-            r.dev == id && r.dst == dst && r.protocol == RouteProtocol::Kernel && r.src == Some(cidr.addr)
+            r.dev == id
+                && r.dst == dst
+                && r.protocol == RouteProtocol::Kernel
+                && r.src == Some(cidr.addr)
         }) {
             routes.remove(pos);
         }
@@ -124,9 +127,11 @@ impl Sim {
 
     /// Whether a link-scope route through `dev` (or an address of `dev`) covers `gw`.
     fn gateway_reachable(&self, net: NetId, dev: DevId, gw: Ipv4Addr) -> bool {
-        let by_route = self.net(net).routes.iter().any(|r| {
-            r.dev == dev && r.scope != AddrScope::Global && r.dst.contains(gw)
-        });
+        let by_route = self
+            .net(net)
+            .routes
+            .iter()
+            .any(|r| r.dev == dev && r.scope != AddrScope::Global && r.dst.contains(gw));
         by_route || (self.dev(dev).up && self.dev(dev).addrs.iter().any(|a| a.cidr.addr == gw))
     }
 
@@ -178,10 +183,9 @@ impl Sim {
         let (net, dev) = self.lookup(ns, &spec.dev)?;
         let dst = spec.dst.unwrap_or(Ipv4Cidr::new(Ipv4Addr::UNSPECIFIED, 0));
         let routes = &mut self.net_mut(net).routes;
-        let Some(pos) = routes
-            .iter()
-            .position(|r| r.dst == dst && r.dev == dev && (spec.via.is_none() || r.via == spec.via))
-        else {
+        let Some(pos) = routes.iter().position(|r| {
+            r.dst == dst && r.dev == dev && (spec.via.is_none() || r.via == spec.via)
+        }) else {
             return fail(Errno::ESRCH);
         };
         routes.remove(pos);
@@ -247,17 +251,37 @@ mod tests {
             ns: h(),
             route: spec(s, v, "v1", o),
         };
-        assert_eq!(apply(&mut sim, r(Some("10.4.0.0/16"), None, false)), Err(Some(Errno::ENETDOWN)));
-        apply(&mut sim, Op::LinkSetUp { ns: h(), name: "v1".into(), up: true }).unwrap();
+        assert_eq!(
+            apply(&mut sim, r(Some("10.4.0.0/16"), None, false)),
+            Err(Some(Errno::ENETDOWN))
+        );
+        apply(
+            &mut sim,
+            Op::LinkSetUp {
+                ns: h(),
+                name: "v1".into(),
+                up: true,
+            },
+        )
+        .unwrap();
         let st = sim.observe().unwrap();
         assert_eq!(st.host().routes.len(), 1);
         assert!(st.host().routes[0].linkdown);
-        assert_eq!(apply(&mut sim, r(None, Some("10.9.0.1"), false)), Err(Some(Errno::ENETUNREACH)));
-        assert_eq!(apply(&mut sim, r(Some("10.1.0.5/16"), None, false)), Err(Some(Errno::EINVAL)));
+        assert_eq!(
+            apply(&mut sim, r(None, Some("10.9.0.1"), false)),
+            Err(Some(Errno::ENETUNREACH))
+        );
+        assert_eq!(
+            apply(&mut sim, r(Some("10.1.0.5/16"), None, false)),
+            Err(Some(Errno::EINVAL))
+        );
         apply(&mut sim, r(None, Some("10.0.0.254"), false)).unwrap();
         apply(&mut sim, r(Some("11.0.0.0/8"), Some("1.2.3.4"), true)).unwrap();
         apply(&mut sim, r(Some("10.0.0.0/25"), None, false)).unwrap();
-        assert_eq!(apply(&mut sim, r(Some("10.0.0.0/24"), None, false)), Err(Some(Errno::EEXIST)));
+        assert_eq!(
+            apply(&mut sim, r(Some("10.0.0.0/24"), None, false)),
+            Err(Some(Errno::EEXIST))
+        );
         let st = sim.observe().unwrap();
         let order: Vec<String> = st
             .host()
@@ -265,13 +289,24 @@ mod tests {
             .iter()
             .map(|r| r.dst.map(|d| d.to_string()).unwrap_or("default".into()))
             .collect();
-        assert_eq!(order, ["default", "10.0.0.0/25", "10.0.0.0/24", "11.0.0.0/8"]);
+        assert_eq!(
+            order,
+            ["default", "10.0.0.0/25", "10.0.0.0/24", "11.0.0.0/8"]
+        );
         let del = Op::RouteDel {
             ns: h(),
             route: spec(Some("10.77.0.0/16"), None, "v1", false),
         };
         assert_eq!(apply(&mut sim, del), Err(Some(Errno::ESRCH)));
-        apply(&mut sim, Op::LinkSetUp { ns: h(), name: "v1".into(), up: false }).unwrap();
+        apply(
+            &mut sim,
+            Op::LinkSetUp {
+                ns: h(),
+                name: "v1".into(),
+                up: false,
+            },
+        )
+        .unwrap();
         assert!(sim.observe().unwrap().host().routes.is_empty());
     }
 }

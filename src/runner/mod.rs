@@ -90,18 +90,33 @@ pub struct Runner<'k> {
 
 impl<'k> Runner<'k> {
     /// Builds the scenario's host on `kernel` and boots the daemon.
-    pub fn start(scenario: &Scenario, seed: u64, kernel: &'k mut dyn Kernel) -> Result<Self, Error> {
+    pub fn start(
+        scenario: &Scenario,
+        seed: u64,
+        kernel: &'k mut dyn Kernel,
+    ) -> Result<Self, Error> {
         let mut macs = MacSource::new(seed);
         host::build(kernel, &scenario.host_ifs, &mut macs)?;
-        let mut engine = Engine::new(seed);
-        engine
-            .boot(kernel)
-            .map_err(|e| Error::Setup(format!("daemon start: {e}")))?;
-        Ok(Runner {
+        let mut runner = Runner {
             kernel,
-            engine,
+            engine: Engine::new(seed),
             macs,
-        })
+        };
+        runner.tell_host_routes();
+        runner
+            .engine
+            .boot(runner.kernel)
+            .map_err(|e| Error::Setup(format!("daemon start: {e}")))?;
+        Ok(runner)
+    }
+
+    /// libnetwork reads the host's routes to keep automatic subnets off them; they change
+    /// with every `ip route`/`ip addr` step, so the daemon is told before each command.
+    fn tell_host_routes(&mut self) {
+        if let Ok(state) = self.kernel.observe() {
+            self.engine
+                .set_host_routes(Engine::host_route_destinations(&state));
+        }
     }
 
     /// The daemon, for callers that look at Docker's side directly.
@@ -125,7 +140,7 @@ impl<'k> Runner<'k> {
         match argv.first().map(String::as_str) {
             Some("ip") => iproute::run(self.kernel, &mut self.macs, ns, argv),
             Some("brctl") => brctl::run(self.kernel, &mut self.macs, ns, argv),
-            Some("bridge") | Some("iptables-save") => show::show(self.kernel, ns, argv),
+            Some("bridge" | "iptables-save" | "iptables") => show::show(self.kernel, ns, argv),
             _ => unsupported(argv),
         }
     }
@@ -138,46 +153,77 @@ impl<'k> Runner<'k> {
             _ => None,
         };
         if let Some(at) = exec_at {
-            if let Some(outcome) = self.docker_exec(argv, &args[at..]) {
-                return outcome;
-            }
+            return self.docker_exec(argv, &args[at..]);
         }
+        self.tell_host_routes();
         Outcome::plain(self.engine.docker(self.kernel, args))
     }
 
-    /// `docker exec [OPTIONS] CONTAINER CMD...`; `None` lets the engine answer (unknown or
-    /// stopped containers, bad usage) with Docker's own message.
-    fn docker_exec(&mut self, argv: &[String], args: &[String]) -> Option<Outcome> {
+    /// `docker exec [OPTIONS] CONTAINER CMD...`: CMD runs in the container's namespace. The
+    /// refusals are the 20.10 CLI's and daemon's.
+    fn docker_exec(&mut self, argv: &[String], args: &[String]) -> Outcome {
         let mut rest = args;
         while let Some((opt, tail)) = rest.split_first() {
             match opt.as_str() {
                 "-u" | "--user" | "-e" | "--env" | "-w" | "--workdir" | "--env-file" => {
-                    rest = tail.get(1..)?;
+                    rest = tail.get(1..).unwrap_or(&[]);
                 }
                 o if o.starts_with("--") => rest = tail,
-                o if o.starts_with('-') && o[1..].chars().all(|c| "itd".contains(c)) => rest = tail,
+                o if o.len() > 1
+                    && o.starts_with('-')
+                    && o[1..].chars().all(|c| "itd".contains(c)) =>
+                {
+                    rest = tail
+                }
                 _ => break,
             }
         }
-        let (container, cmd) = rest.split_first()?;
-        let ns = self.engine.container_netns(container)?;
-        if cmd.is_empty() {
-            return None;
-        }
+        let (container, cmd) =
+            match rest.split_first() {
+                Some((c, cmd)) if !cmd.is_empty() => (c, cmd),
+                _ => return Outcome::plain(CommandOutput::fail(
+                    "\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n\n\
+                     Usage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n\
+                     Run a command in a running container\n",
+                    1,
+                )),
+            };
+        let Some(ns) = self.engine.container_netns(container) else {
+            return Outcome::plain(self.exec_refusal(container));
+        };
         if matches!(cmd[0].as_str(), "bash" | "sh" | "ash") && cmd.len() == 1 {
-            return Some(Outcome::plain(CommandOutput::fail(
+            return Outcome::plain(CommandOutput::fail(
                 format!(
                     "docknet: interactive shells are not supported; run the command directly, \
                      e.g. `docker exec {container} ip address show`\n"
                 ),
                 127,
-            )));
+            ));
         }
         let outcome = self.tool(&ns, cmd);
         if outcome.output.exit == 127 && outcome.tool.is_none() {
-            return Some(unsupported(argv));
+            return unsupported(argv);
         }
-        Some(outcome)
+        outcome
+    }
+
+    /// Why a container has no namespace to exec in: unknown, or not running.
+    fn exec_refusal(&mut self, container: &str) -> CommandOutput {
+        let query: Vec<String> = ["container", "inspect", "-f", "{{.Id}}", container]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let found = self.engine.docker(self.kernel, &query);
+        if found.exit != 0 {
+            return CommandOutput::fail(format!("Error: No such container: {container}\n"), 1);
+        }
+        CommandOutput::fail(
+            format!(
+                "Error response from daemon: Container {} is not running\n",
+                found.stdout.trim()
+            ),
+            1,
+        )
     }
 
     /// `nsenter --net=PATH CMD...` (also `--net PATH`, `-nPATH`).
@@ -185,7 +231,10 @@ impl<'k> Runner<'k> {
         let mut path = None;
         let mut rest = &argv[1..];
         while let Some((opt, tail)) = rest.split_first() {
-            if let Some(p) = opt.strip_prefix("--net=").or_else(|| opt.strip_prefix("-n")) {
+            if let Some(p) = opt
+                .strip_prefix("--net=")
+                .or_else(|| opt.strip_prefix("-n"))
+            {
                 path = Some(p.to_string());
                 rest = tail;
             } else if opt == "--net" && !tail.is_empty() {
@@ -202,7 +251,7 @@ impl<'k> Runner<'k> {
             return unsupported(argv);
         };
         let ns = NetnsName::new(path.trim_end_matches('/'));
-        let known = self.engine.sandbox_keys().iter().any(|k| *k == ns.0)
+        let known = self.engine.sandbox_keys().contains(&ns.0)
             || self
                 .kernel
                 .observe()
@@ -225,11 +274,7 @@ impl<'k> Runner<'k> {
     fn ls(&self, argv: &[String]) -> CommandOutput {
         let paths: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-1").collect();
         match paths.as_slice() {
-            [dir] if matches!(
-                dir.trim_end_matches('/'),
-                NETNS_DIR | "/run/docker/netns"
-            ) =>
-            {
+            [dir] if matches!(dir.trim_end_matches('/'), NETNS_DIR | "/run/docker/netns") => {
                 let mut names: Vec<String> = self
                     .engine
                     .sandbox_keys()
@@ -247,3 +292,6 @@ impl<'k> Runner<'k> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -29,14 +29,10 @@ pub fn show(kernel: &mut dyn Kernel, ns: &NetnsName, argv: &[String]) -> Outcome
     }
 }
 
-// TEMPORARY FALLBACK: `docknet_engine::render::run_tool` is being written; until it exists
-// every show command reports itself unsupported. Replace the body with
-// `docknet_engine::render::run_tool(state, ns, argv)` once it lands.
 fn render(
     state: &docknet_engine::KernelState,
     ns: &NetnsName,
     argv: &[String],
 ) -> Option<CommandOutput> {
-    let _ = (state, ns, argv);
-    None
+    docknet_engine::render::run_tool(state, ns, argv)
 }

@@ -101,9 +101,15 @@ mod tests {
         let text = "\"SandboxID\": \"ab\",\n\"Gateway\": \"\",\n\"SandboxKey\": \"/x\",\n";
         assert_eq!(
             grep(&["Sandbox"]).apply(text),
-            ("\"SandboxID\": \"ab\",\n\"SandboxKey\": \"/x\",\n".into(), 0)
+            (
+                "\"SandboxID\": \"ab\",\n\"SandboxKey\": \"/x\",\n".into(),
+                0
+            )
         );
-        assert_eq!(grep(&["-v", "Sandbox"]).apply(text).0, "\"Gateway\": \"\",\n");
+        assert_eq!(
+            grep(&["-v", "Sandbox"]).apply(text).0,
+            "\"Gateway\": \"\",\n"
+        );
         assert_eq!(grep(&["-i", "sandboxkey"]).apply(text).1, 0);
         assert_eq!(grep(&["nothing"]).apply(text), (String::new(), 1));
         assert_eq!(grep(&["10.0.0"]).apply("10x0y0\n").1, 0);

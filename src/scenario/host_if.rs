@@ -36,7 +36,9 @@ impl HostIf {
         let mut it = words.iter().map(String::as_str).peekable();
         let name = it.next().ok_or("an interface name after %host-if")?;
         if name.is_empty() || name.len() > IFNAME_MAX || name.contains(['/', ' ', ':']) {
-            return Err(format!("an interface name of 1 to {IFNAME_MAX} characters, not `{name}`"));
+            return Err(format!(
+                "an interface name of 1 to {IFNAME_MAX} characters, not `{name}`"
+            ));
         }
         if name == "lo" {
             return Err("an interface name other than `lo` (lo always exists)".into());
@@ -68,7 +70,10 @@ impl HostIf {
                 }
                 "gateway" => {
                     let v = value("a gateway address like 10.190.16.1")?;
-                    hif.gateway = Some(v.parse().map_err(|_| format!("an IPv4 address, not `{v}`"))?);
+                    hif.gateway = Some(
+                        v.parse()
+                            .map_err(|_| format!("an IPv4 address, not `{v}`"))?,
+                    );
                 }
                 "onlink" if hif.gateway.is_some() => hif.onlink = true,
                 "down" => hif.up = false,
@@ -94,13 +99,17 @@ impl HostIf {
     fn check(&self) -> Result<(), String> {
         if let Some(gw) = self.gateway {
             if !self.up {
-                return Err("no gateway on a `down` interface (the route could not be added)".into());
+                return Err(
+                    "no gateway on a `down` interface (the route could not be added)".into(),
+                );
             }
             if self.gateway_cidr().is_none() {
                 return Err(format!("an `addr` whose prefix contains the gateway {gw}"));
             }
             if self.addrs.iter().any(|a| a.addr == gw) {
-                return Err(format!("a gateway other than the interface's own address {gw}"));
+                return Err(format!(
+                    "a gateway other than the interface's own address {gw}"
+                ));
             }
         }
         Ok(())
@@ -112,7 +121,12 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> Result<HostIf, String> {
-        HostIf::parse(&line.split_whitespace().map(String::from).collect::<Vec<_>>())
+        HostIf::parse(
+            &line
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
     }
 
     #[test]
@@ -133,8 +147,9 @@ mod tests {
         assert!(parse("ens160 mac 00:50:56:b4:47:61 gateway 10.0.0.1")
             .unwrap_err()
             .contains("contains the gateway"));
-        assert!(parse("ens160 mac 00:50:56:b4:47:61 addr 10.0.0.2/24 gateway 10.0.0.1 down")
-            .is_err());
+        assert!(
+            parse("ens160 mac 00:50:56:b4:47:61 addr 10.0.0.2/24 gateway 10.0.0.1 down").is_err()
+        );
         assert!(parse("averyveryverylongname mac 00:50:56:b4:47:61").is_err());
         assert!(parse("ens160 mac 00:50:56:b4:47:61 onlink").is_err());
         assert!(parse("lo mac 00:50:56:b4:47:61").is_err());

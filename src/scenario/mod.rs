@@ -78,7 +78,10 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
         }
         if let Some(directive) = line.strip_prefix('%') {
             if !scenario.steps.is_empty() {
-                return Err(err(n, "directives (`%...`) only before the first step".into()));
+                return Err(err(
+                    n,
+                    "directives (`%...`) only before the first step".into(),
+                ));
             }
             directive_into(&mut scenario, directive).map_err(|e| err(n, e))?;
         } else if let Some(rest) = line.strip_prefix('$') {
@@ -90,7 +93,9 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
                 command.push('\n');
                 command.push_str(next);
             }
-            scenario.steps.push(step(n, &command).map_err(|e| err(n, e))?);
+            scenario
+                .steps
+                .push(step(n, &command).map_err(|e| err(n, e))?);
         } else {
             return Err(err(
                 n,
@@ -114,9 +119,10 @@ fn directive_into(scenario: &mut Scenario, directive: &str) -> Result<(), String
             }
             match &words[1..] {
                 [n] => {
-                    scenario.seed = Some(n.parse().map_err(|_| {
-                        format!("a non-negative integer after %seed, not `{n}`")
-                    })?)
+                    scenario.seed =
+                        Some(n.parse().map_err(|_| {
+                            format!("a non-negative integer after %seed, not `{n}`")
+                        })?)
                 }
                 _ => return Err("one integer after %seed".into()),
             }
@@ -124,7 +130,10 @@ fn directive_into(scenario: &mut Scenario, directive: &str) -> Result<(), String
         Some("host-if") => {
             let hif = HostIf::parse(&words[1..])?;
             if scenario.host_ifs.iter().any(|h| h.name == hif.name) {
-                return Err(format!("a new interface name (`{}` is declared twice)", hif.name));
+                return Err(format!(
+                    "a new interface name (`{}` is declared twice)",
+                    hif.name
+                ));
             }
             if hif.gateway.is_some() && scenario.host_ifs.iter().any(|h| h.gateway.is_some()) {
                 return Err("one `gateway` among all %host-if lines (one default route)".into());
@@ -226,7 +235,9 @@ $ docker network create \\
         assert!(parse_err("$ls\n").contains("a space after `$`"));
         assert!(parse_err("$ a | sort\n").contains("`grep` after `|`"));
         assert!(parse_err("$ a \\\n").contains("another line"));
-        assert!(parse_err("%host-if e mac 00:00:00:00:00:01\n%host-if e mac 00:00:00:00:00:02\n")
-            .contains("declared twice"));
+        assert!(
+            parse_err("%host-if e mac 00:00:00:00:00:01\n%host-if e mac 00:00:00:00:00:02\n")
+                .contains("declared twice")
+        );
     }
 }

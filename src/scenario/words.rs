@@ -137,7 +137,9 @@ impl Lexer<'_> {
                 },
                 '|' => {
                     if matches!(self.chars.peek(), Some((_, '|'))) {
-                        return Err("a command without `||` (shell operators are not supported)".into());
+                        return Err(
+                            "a command without `||` (shell operators are not supported)".into()
+                        );
                     }
                     self.end_word();
                     self.tokens.push(Token::Pipe);
@@ -178,7 +180,8 @@ impl Lexer<'_> {
             if !self.lit.is_empty() || self.word.0.is_empty() {
                 self.flush_lit();
             }
-            self.tokens.push(Token::Word(std::mem::take(&mut self.word)));
+            self.tokens
+                .push(Token::Word(std::mem::take(&mut self.word)));
             self.in_word = false;
         }
     }
@@ -329,7 +332,10 @@ mod tests {
         let l = split("docker ps # list them").unwrap();
         assert_eq!(l.comment_at, Some(10));
         assert_eq!(words("a#b"), ["a#b"]);
-        assert_eq!(words("inspect x | grep Sandbox"), ["inspect", "x", "|", "grep", "Sandbox"]);
+        assert_eq!(
+            words("inspect x | grep Sandbox"),
+            ["inspect", "x", "|", "grep", "Sandbox"]
+        );
         assert_eq!(words("a '|' b"), ["a", "|", "b"]);
         assert_eq!(
             split("a '|' b").unwrap().tokens[1],
@@ -341,13 +347,28 @@ mod tests {
     fn command_substitution() {
         let key = "/var/run/docker/netns/ab12\n";
         assert_eq!(
-            expand("nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' t1) ip a", key),
+            expand(
+                "nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' t1) ip a",
+                key
+            ),
             ["nsenter", "--net=/var/run/docker/netns/ab12", "ip", "a"]
         );
-        assert_eq!(expand("docker x $(docker ls -q)", "a\nb\n"), ["docker", "x", "a", "b"]);
-        assert_eq!(expand("docker x \"$(docker ls -q)\"", "a\nb\n"), ["docker", "x", "a\nb"]);
-        assert_eq!(expand("docker x $(docker ls -q) y", ""), ["docker", "x", "y"]);
-        assert_eq!(expand("docker x \"$(docker ls -q)\"", ""), ["docker", "x", ""]);
+        assert_eq!(
+            expand("docker x $(docker ls -q)", "a\nb\n"),
+            ["docker", "x", "a", "b"]
+        );
+        assert_eq!(
+            expand("docker x \"$(docker ls -q)\"", "a\nb\n"),
+            ["docker", "x", "a\nb"]
+        );
+        assert_eq!(
+            expand("docker x $(docker ls -q) y", ""),
+            ["docker", "x", "y"]
+        );
+        assert_eq!(
+            expand("docker x \"$(docker ls -q)\"", ""),
+            ["docker", "x", ""]
+        );
         assert_eq!(expand("docker ''", ""), ["docker", ""]);
     }
 

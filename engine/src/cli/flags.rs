@@ -73,7 +73,16 @@ pub fn parse_go_bool(v: &str) -> Option<bool> {
     }
 }
 
-fn set_bool(out: &mut Parsed, spec: &FlagSpec, val: Option<&str>, shown: &str) -> Result<(), String> {
+/// How pflag names a flag in "invalid argument" errors: `-f, --filter` or `--label`.
+pub fn shown_name(spec: &FlagSpec) -> String {
+    match spec.short {
+        Some(c) => format!("-{c}, --{}", spec.long),
+        None => format!("--{}", spec.long),
+    }
+}
+
+fn set_bool(out: &mut Parsed, spec: &FlagSpec, val: Option<&str>) -> Result<(), String> {
+    let shown = shown_name(spec);
     let b = match val {
         None => true,
         Some(v) => parse_go_bool(v).ok_or_else(|| {
@@ -121,7 +130,7 @@ pub fn parse(specs: &[FlagSpec], args: &[String], interspersed: bool) -> Result<
                 };
                 out.values.entry(spec.long).or_default().push(v);
             } else {
-                set_bool(&mut out, spec, inline, &format!("--{name}"))?;
+                set_bool(&mut out, spec, inline)?;
             }
             continue;
         }
@@ -153,10 +162,10 @@ pub fn parse(specs: &[FlagSpec], args: &[String], interspersed: bool) -> Result<
                     break;
                 }
                 if let Some(v) = rest.strip_prefix('=') {
-                    set_bool(&mut out, spec, Some(v), &format!("-{c}"))?;
+                    set_bool(&mut out, spec, Some(v))?;
                     break;
                 }
-                set_bool(&mut out, spec, None, "")?;
+                set_bool(&mut out, spec, None)?;
             }
             continue;
         }
@@ -188,7 +197,12 @@ mod tests {
 
     #[test]
     fn forms() {
-        let p = parse(SPECS, &v("--subnet=10.0.0.0/24 -o a=b -oc=d x --internal -itd"), true).unwrap();
+        let p = parse(
+            SPECS,
+            &v("--subnet=10.0.0.0/24 -o a=b -oc=d x --internal -itd"),
+            true,
+        )
+        .unwrap();
         assert_eq!(p.all("subnet"), ["10.0.0.0/24"]);
         assert_eq!(p.all("opt"), ["a=b", "c=d"]);
         assert!(p.flag("internal") && p.flag("tty") && p.flag("detach"));
@@ -199,7 +213,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(parse(SPECS, &v("--foo"), true).unwrap_err(), "unknown flag: --foo");
+        assert_eq!(
+            parse(SPECS, &v("--foo"), true).unwrap_err(),
+            "unknown flag: --foo"
+        );
         assert_eq!(
             parse(SPECS, &v("-itz"), true).unwrap_err(),
             "unknown shorthand flag: 'z' in -itz"

@@ -2,9 +2,11 @@
 
 mod ctr_stubs;
 pub mod flags;
+pub mod help;
 pub mod network;
 pub mod table;
 pub mod template;
+pub mod version;
 
 use crate::engine::Engine;
 use crate::error::EngineError;
@@ -67,7 +69,10 @@ pub fn error_output(e: &EngineError) -> CommandOutput {
 
 /// `docker exec` runs a host tool inside a container: the scenario runner does that itself.
 fn exec_elsewhere() -> CommandOutput {
-    CommandOutput::fail("docknet: docker exec is handled by the scenario runner\n", 1)
+    CommandOutput::fail(
+        "docknet: docker exec is handled by the scenario runner\n",
+        1,
+    )
 }
 
 /// `docker: 'foo' is not a docker command.`
@@ -82,7 +87,9 @@ impl Engine {
     /// Routes one `docker` argv (without `docker`) to its command.
     pub(crate) fn dispatch(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
         let Some(cmd) = args.first() else {
-            return CommandOutput::ok("\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n");
+            return CommandOutput::ok(
+                "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n",
+            );
         };
         let rest = &args[1..];
         match cmd.as_str() {
@@ -98,6 +105,10 @@ impl Engine {
             "port" => self.cmd_port(k, rest),
             "exec" => exec_elsewhere(),
             "inspect" => self.cmd_inspect_any(k, rest),
+            "version" => version::version(rest),
+            "--version" | "-v" => {
+                CommandOutput::ok("Docker version 20.10.24+dfsg1, build 297e128\n")
+            }
             other => unknown_command(other),
         }
     }

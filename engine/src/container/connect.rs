@@ -9,8 +9,11 @@
 use std::net::Ipv4Addr;
 
 use crate::cli::flags::{self, FlagSpec};
-use crate::container::lifecycle::{leave_plan, port_rules, user_defined, validate_endpoint};
-use crate::container::model::{elect_gateway, EndpointConfig, IpamConfigStyle, NetworkMode, Sandbox};
+use crate::container::lifecycle::{leave_plan, port_rules};
+use crate::container::model::{
+    elect_gateway, EndpointConfig, IpamConfigStyle, NetworkMode, Sandbox,
+};
+use crate::container::validate::{user_defined, validate_endpoint};
 use crate::container::{endpoint, options};
 use crate::engine::Engine;
 use crate::error::EngineError;
@@ -47,15 +50,26 @@ fn shared_conflict() -> EngineError {
 }
 
 fn host_conflict() -> EngineError {
-    EngineError::Message("container cannot be disconnected from host network or connected to host network".into())
+    EngineError::Message(
+        "container cannot be disconnected from host network or connected to host network".into(),
+    )
 }
 
 impl Engine {
     /// `docker network connect [--ip IP] [--alias A] NETWORK CONTAINER`.
-    pub(crate) fn cmd_network_connect(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
+    pub(crate) fn cmd_network_connect(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+    ) -> CommandOutput {
         let p = match flags::parse(CONNECT_FLAGS, args, true) {
             Ok(p) => p,
-            Err(e) => return CommandOutput::fail(format!("{e}\nSee 'docker network connect --help'.\n"), 125),
+            Err(e) => {
+                return CommandOutput::fail(
+                    format!("{e}\nSee 'docker network connect --help'.\n"),
+                    125,
+                )
+            }
         };
         if p.args.len() != 2 {
             return usage("connect", "", "Connect a container to a network");
@@ -98,8 +112,14 @@ impl Engine {
         }
         let mut already = false;
         for cfg in c.networks.values() {
-            let lookup = if cfg.network_id.is_empty() { &cfg.network_name } else { &cfg.network_id };
-            let Ok(sn) = self.network(lookup) else { continue };
+            let lookup = if cfg.network_id.is_empty() {
+                &cfg.network_name
+            } else {
+                &cfg.network_id
+            };
+            let Ok(sn) = self.network(lookup) else {
+                continue;
+            };
             if sn.name == net.name {
                 already = true;
                 break;
@@ -123,7 +143,9 @@ impl Engine {
         };
         let running = c.running();
         if !already {
-            self.containers.list[idx].networks.insert(net.name.clone(), cfg);
+            self.containers.list[idx]
+                .networks
+                .insert(net.name.clone(), cfg);
         }
         if !running {
             return Ok(());
@@ -132,7 +154,13 @@ impl Engine {
     }
 
     /// Creates and joins an endpoint on a running container's sandbox.
-    fn hot_plug(&mut self, k: &mut dyn Kernel, idx: usize, net: &Network, ip: Option<Ipv4Addr>) -> Result<(), EngineError> {
+    fn hot_plug(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+        net: &Network,
+        ip: Option<Ipv4Addr>,
+    ) -> Result<(), EngineError> {
         let c = self.containers.get(idx);
         let Some(sb) = c.sandbox.clone() else {
             return Err(shared_conflict());
@@ -172,12 +200,22 @@ impl Engine {
 
     /// Moves the default route and port rules if the elected gateway endpoint changed
     /// between `old` and `new` (whose endpoint list is already updated).
-    fn regateway(&mut self, plan: &mut Plan, idx: usize, old: &Sandbox, new: &mut Sandbox) -> Result<(), EngineError> {
+    fn regateway(
+        &mut self,
+        plan: &mut Plan,
+        idx: usize,
+        old: &Sandbox,
+        new: &mut Sandbox,
+    ) -> Result<(), EngineError> {
         let elected = elect_gateway(&new.endpoints);
         if elected == old.gateway_endpoint {
             return Ok(());
         }
-        if let Some(prev) = old.endpoints.iter().find(|e| Some(&e.id) == old.gateway_endpoint.as_ref()) {
+        if let Some(prev) = old
+            .endpoints
+            .iter()
+            .find(|e| Some(&e.id) == old.gateway_endpoint.as_ref())
+        {
             if new.endpoints.iter().any(|e| e.id == prev.id) {
                 port_rules(plan, prev, &old.ports, false);
                 if let (Some(v), Some(gw)) = (&prev.veth, prev.gateway) {
@@ -186,13 +224,19 @@ impl Engine {
             }
         }
         new.gateway_endpoint = elected.clone();
-        let Some(next) = new.endpoints.iter().find(|e| Some(&e.id) == elected.as_ref()).cloned() else {
+        let Some(next) = new
+            .endpoints
+            .iter()
+            .find(|e| Some(&e.id) == elected.as_ref())
+            .cloned()
+        else {
             return Ok(());
         };
         if let (Some(v), Some(gw)) = (&next.veth, next.gateway) {
             endpoint::gateway_add(plan, &new.key, &v.ifname, gw);
         }
-        if old.ports.is_empty() && !self.containers.get(idx).port_bindings.is_empty() {
+        let c = self.containers.get(idx);
+        if old.ports.is_empty() && (!c.port_bindings.is_empty() || c.publish_all) {
             if let Some(net) = self.network_by_id(&next.network_id).cloned() {
                 new.ports = self.bind_ports(idx, &next, &net)?;
             }
@@ -202,10 +246,19 @@ impl Engine {
     }
 
     /// `docker network disconnect [-f] NETWORK CONTAINER`.
-    pub(crate) fn cmd_network_disconnect(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
+    pub(crate) fn cmd_network_disconnect(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+    ) -> CommandOutput {
         let p = match flags::parse(DISCONNECT_FLAGS, args, true) {
             Ok(p) => p,
-            Err(e) => return CommandOutput::fail(format!("{e}\nSee 'docker network disconnect --help'.\n"), 125),
+            Err(e) => {
+                return CommandOutput::fail(
+                    format!("{e}\nSee 'docker network disconnect --help'.\n"),
+                    125,
+                )
+            }
         };
         if p.args.len() != 2 {
             return usage("disconnect", "", "Disconnect a container from a network");
@@ -217,7 +270,13 @@ impl Engine {
     }
 
     /// The daemon's `DisconnectContainerFromNetwork`.
-    pub(crate) fn disconnect(&mut self, k: &mut dyn Kernel, network: &str, container: &str, force: bool) -> Result<(), EngineError> {
+    pub(crate) fn disconnect(
+        &mut self,
+        k: &mut dyn Kernel,
+        network: &str,
+        container: &str,
+        force: bool,
+    ) -> Result<(), EngineError> {
         let idx = self.containers.find(container)?;
         let net = self.network(network).cloned();
         let c = self.containers.get(idx);
@@ -242,7 +301,12 @@ impl Engine {
                 c.id, net.name
             )));
         };
-        let ep = sb.endpoints.iter().find(|e| e.network_id == net.id).cloned().expect("checked above");
+        let ep = sb
+            .endpoints
+            .iter()
+            .find(|e| e.network_id == net.id)
+            .cloned()
+            .expect("checked above");
         let mut plan = Plan::new();
         leave_plan(&mut plan, &sb, &ep);
         if let Some(v) = &ep.veth {
@@ -259,7 +323,12 @@ impl Engine {
             new_sb.gateway_endpoint = None;
             let elected = elect_gateway(&new_sb.endpoints);
             new_sb.gateway_endpoint = elected.clone();
-            if let Some(next) = new_sb.endpoints.iter().find(|e| Some(&e.id) == elected.as_ref()).cloned() {
+            if let Some(next) = new_sb
+                .endpoints
+                .iter()
+                .find(|e| Some(&e.id) == elected.as_ref())
+                .cloned()
+            {
                 if let (Some(v), Some(gw)) = (&next.veth, next.gateway) {
                     endpoint::gateway_add(&mut plan, &new_sb.key, &v.ifname, gw);
                 }

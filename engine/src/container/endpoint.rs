@@ -31,7 +31,10 @@ fn host() -> NetnsName {
 /// Creates a sandbox namespace: the netns, IPv6 disabled, `lo` up.
 pub fn sandbox_create(plan: &mut Plan, key: &str) {
     let ns = NetnsName::new(key);
-    plan.push(Op::NetnsAdd { ns: ns.clone() }, Some(Op::NetnsDel { ns: ns.clone() }));
+    plan.push(
+        Op::NetnsAdd { ns: ns.clone() },
+        Some(Op::NetnsDel { ns: ns.clone() }),
+    );
     for k in IPV6_OFF {
         plan.push(
             Op::SysctlSet {
@@ -171,7 +174,10 @@ pub fn veth_join(plan: &mut Plan, key: &str, veth: &VethPair, ip: Ipv4Cidr, mac:
         },
         None,
     );
-    plan.push(addr_add(&ns, &veth.ifname, ip), Some(addr_del(&ns, &veth.ifname, ip)));
+    plan.push(
+        addr_add(&ns, &veth.ifname, ip),
+        Some(addr_del(&ns, &veth.ifname, ip)),
+    );
     plan.push(
         Op::LinkSetUp {
             ns: ns.clone(),
@@ -241,7 +247,10 @@ pub fn gateway_del(plan: &mut Plan, key: &str, ifname: &str, gw: Ipv4Addr) {
 /// `nwIface.Remove`: address off, down, renamed back, moved to the host.
 pub fn veth_leave(plan: &mut Plan, key: &str, veth: &VethPair, ip: Ipv4Cidr) {
     let ns = NetnsName::new(key);
-    plan.push(addr_del(&ns, &veth.ifname, ip), Some(addr_add(&ns, &veth.ifname, ip)));
+    plan.push(
+        addr_del(&ns, &veth.ifname, ip),
+        Some(addr_add(&ns, &veth.ifname, ip)),
+    );
     plan.push(
         Op::LinkSetUp {
             ns: ns.clone(),
@@ -310,7 +319,10 @@ mod tests {
 
     #[test]
     fn macs() {
-        assert_eq!(container_mac(Ipv4Addr::new(10, 0, 0, 100)).to_string(), "02:42:0a:00:00:64");
+        assert_eq!(
+            container_mac(Ipv4Addr::new(10, 0, 0, 100)).to_string(),
+            "02:42:0a:00:00:64"
+        );
         let m = random_local_mac([0xff; 6]);
         assert_eq!(m.0[0], 0xfe);
     }

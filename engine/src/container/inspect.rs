@@ -83,7 +83,7 @@ fn host_config(c: &Container) -> Value {
         "OomScoreAdj": 0,
         "PidMode": "",
         "Privileged": false,
-        "PublishAllPorts": false,
+        "PublishAllPorts": c.publish_all,
         "ReadonlyRootfs": false,
         "SecurityOpt": null,
         "UTSMode": "",
@@ -137,9 +137,9 @@ fn config_json(c: &Container) -> Value {
     m.insert("Hostname".into(), json!(c.hostname));
     m.insert("Domainname".into(), json!(""));
     m.insert("User".into(), json!(""));
-    m.insert("AttachStdin".into(), json!(false));
-    m.insert("AttachStdout".into(), json!(false));
-    m.insert("AttachStderr".into(), json!(false));
+    m.insert("AttachStdin".into(), json!(c.attach && c.open_stdin));
+    m.insert("AttachStdout".into(), json!(c.attach));
+    m.insert("AttachStderr".into(), json!(c.attach));
     if !c.exposed.is_empty() {
         let mut ports = Map::new();
         let mut keys: Vec<String> = c.exposed.iter().map(|p| p.to_string()).collect();
@@ -151,7 +151,7 @@ fn config_json(c: &Container) -> Value {
     }
     m.insert("Tty".into(), json!(c.tty));
     m.insert("OpenStdin".into(), json!(c.open_stdin));
-    m.insert("StdinOnce".into(), json!(false));
+    m.insert("StdinOnce".into(), json!(c.attach && c.open_stdin));
     m.insert(
         "Env".into(),
         json!(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]),
@@ -173,10 +173,11 @@ fn endpoint_json(cfg: &EndpointConfig, c: &Container) -> Value {
         (IpamConfigStyle::Object, Some(ip)) => json!({"IPv4Address": ip.to_string()}),
         (IpamConfigStyle::Object, None) => json!({}),
     };
-    let live = c
-        .sandbox
-        .as_ref()
-        .and_then(|sb| sb.endpoints.iter().find(|e| e.network_name == cfg.network_name));
+    let live = c.sandbox.as_ref().and_then(|sb| {
+        sb.endpoints
+            .iter()
+            .find(|e| e.network_name == cfg.network_name)
+    });
     let s = |o: Option<String>| o.unwrap_or_default();
     json!({
         "IPAMConfig": ipam,
@@ -296,7 +297,10 @@ pub fn indented_raw(items: &[Value]) -> String {
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
     serde::Serialize::serialize(&items, &mut ser).expect("serializing a Value cannot fail");
-    format!("{}\n", String::from_utf8(buf).expect("serde_json writes UTF-8"))
+    format!(
+        "{}\n",
+        String::from_utf8(buf).expect("serde_json writes UTF-8")
+    )
 }
 
 impl Engine {
@@ -324,7 +328,9 @@ impl Engine {
     pub(crate) fn cmd_inspect(&mut self, _k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
         let p = match flags::parse(INSPECT_FLAGS, args, true) {
             Ok(p) => p,
-            Err(e) => return CommandOutput::fail(format!("{e}\nSee 'docker inspect --help'.\n"), 125),
+            Err(e) => {
+                return CommandOutput::fail(format!("{e}\nSee 'docker inspect --help'.\n"), 125)
+            }
         };
         let container_only = p.last("type") == Some("container");
         let mut values = Vec::new();
@@ -333,8 +339,13 @@ impl Engine {
             match self.container_inspect_value(name) {
                 Some(v) => values.push(v),
                 None => {
-                    let what = if container_only { "container" } else { "object" };
-                    out.stderr.push_str(&format!("Error: No such {what}: {name}\n"));
+                    let what = if container_only {
+                        "container"
+                    } else {
+                        "object"
+                    };
+                    out.stderr
+                        .push_str(&format!("Error: No such {what}: {name}\n"));
                     out.exit = 1;
                 }
             }
@@ -373,7 +384,11 @@ impl Engine {
             return CommandOutput::fail(format!("Error: No such container: {name}\n"), 1);
         };
         let c = self.containers.get(i);
-        let bound = c.sandbox.as_ref().map(|s| s.ports.clone()).unwrap_or_default();
+        let bound = c
+            .sandbox
+            .as_ref()
+            .map(|s| s.ports.clone())
+            .unwrap_or_default();
         let only = match names.get(1) {
             None => None,
             Some(spec) => match parse_expose(spec).ok().and_then(|v| v.first().copied()) {

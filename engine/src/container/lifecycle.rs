@@ -4,12 +4,12 @@
 use std::net::Ipv4Addr;
 
 use crate::container::endpoint::{self, container_mac, random_local_mac};
-use crate::container::model::{elect_gateway, Endpoint, IpamConfigStyle, NetworkMode, RunState, Sandbox, VethPair};
-use crate::container::port::{mapping_rules, BoundPort};
+use crate::container::model::{elect_gateway, Endpoint, NetworkMode, RunState, Sandbox, VethPair};
+use crate::container::port::{mapping_rules, BoundPort, PortBindingSpec};
+use crate::container::validate::{user_defined, validate_endpoint};
 use crate::container::NETNS_DIR;
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::ipam::defaults::default_pools;
 use crate::kernel::Kernel;
 use crate::network::{Driver, Network};
 use crate::op::Ipv4Cidr;
@@ -18,53 +18,6 @@ use crate::plan::Plan;
 /// The first PID handed to a container process (as a fresh host would be around).
 const FIRST_PID: u32 = 21_797;
 
-/// Whether a network's subnet was given by the user (`--ip` needs one in 20.10). The model
-/// does not record it, so an auto-allocated pool is recognised by its echo: a default pool
-/// with its first address as gateway and no range.
-pub fn user_configured_subnet(n: &Network) -> bool {
-    let (Some(subnet), Some(gw)) = (n.subnet, n.gateway) else {
-        return false;
-    };
-    let Some(cfg) = n.ipam_config.first() else {
-        return false;
-    };
-    let auto = default_pools().contains(&subnet)
-        && cfg.subnet == subnet.to_string()
-        && cfg.gateway.as_deref() == Some(&gw.to_string())
-        && cfg.ip_range.is_none()
-        && cfg.aux.is_empty()
-        && u32::from(gw) == u32::from(subnet.network()) + 1;
-    !auto
-}
-
-/// Whether a network counts as user-defined (`NetworkMode.IsUserDefined`).
-pub fn user_defined(n: &Network) -> bool {
-    !n.is_predefined()
-}
-
-/// The `--ip` / `--alias` checks 20.10 makes before it creates an endpoint.
-pub fn validate_endpoint(n: &Network, ip: Option<Ipv4Addr>, aliases: &[String]) -> Result<(), EngineError> {
-    if !user_defined(n) {
-        if ip.is_some() {
-            return Err(EngineError::Message(
-                "user specified IP address is supported on user defined networks only".into(),
-            ));
-        }
-        if !aliases.is_empty() {
-            return Err(EngineError::Message(
-                "network-scoped alias is supported only for containers in user defined networks".into(),
-            ));
-        }
-        return Ok(());
-    }
-    if ip.is_some() && !user_configured_subnet(n) {
-        return Err(EngineError::Message(
-            "user specified IP address is supported only when connecting to networks with user configured subnets".into(),
-        ));
-    }
-    Ok(())
-}
-
 impl Engine {
     /// A locally administered random MAC for a host veth end, from the seed.
     pub(crate) fn new_veth_mac(&mut self) -> crate::op::Mac {
@@ -72,7 +25,11 @@ impl Engine {
     }
 
     /// Creates an endpoint on a bridge (or host/null) network: IPAM address, IDs, names.
-    pub(crate) fn new_endpoint(&mut self, net: &Network, ip: Option<Ipv4Addr>) -> Result<Endpoint, EngineError> {
+    pub(crate) fn new_endpoint(
+        &mut self,
+        net: &Network,
+        ip: Option<Ipv4Addr>,
+    ) -> Result<Endpoint, EngineError> {
         let (addr, veth) = if net.driver == Driver::Bridge {
             let a = self.ipam_request_address(&net.id, ip)?;
             let prefix = net.subnet.map(|s| s.prefix).unwrap_or(16);
@@ -115,16 +72,35 @@ impl Engine {
             }
         }
         for p in ports {
-            self.containers.ports.release(&p.host_ip, p.container.proto, p.host_port);
+            self.containers
+                .ports
+                .release(&p.host_ip, p.container.proto, p.host_port);
         }
     }
 
     /// Binds the container's published ports for the gateway endpoint (all or nothing).
-    pub(crate) fn bind_ports(&mut self, idx: usize, ep: &Endpoint, net: &Network) -> Result<Vec<BoundPort>, EngineError> {
-        let specs = self.containers.list[idx].port_bindings.clone();
-        let name = self.containers.list[idx].name.clone();
+    pub(crate) fn bind_ports(
+        &mut self,
+        idx: usize,
+        ep: &Endpoint,
+        net: &Network,
+    ) -> Result<Vec<BoundPort>, EngineError> {
+        let c = &self.containers.list[idx];
+        let mut specs = c.port_bindings.clone();
+        // -P: every exposed port without a binding gets a dynamic one (`nat.PortBinding{}`).
+        if c.publish_all {
+            for p in &c.exposed {
+                if !specs.iter().any(|s| s.container == *p) {
+                    specs.push(PortBindingSpec {
+                        container: *p,
+                        host_ip: String::new(),
+                        host_port: String::new(),
+                    });
+                }
+            }
+        }
+        let name = c.name.clone();
         let mut bound: Vec<BoundPort> = Vec::new();
-        let mut specs = specs;
         specs.sort_by_key(|s| s.container);
         for s in &specs {
             let ip = if s.host_ip.is_empty() {
@@ -132,17 +108,31 @@ impl Engine {
             } else {
                 s.host_ip.clone()
             };
-            match self.containers.ports.request(&ip, s.container.proto, &s.host_port) {
+            match self
+                .containers
+                .ports
+                .request(&ip, s.container.proto, &s.host_port)
+            {
                 Ok(port) => {
-                    bound.push(BoundPort { container: s.container, host_ip: ip.clone(), host_port: port });
+                    bound.push(BoundPort {
+                        container: s.container,
+                        host_ip: ip.clone(),
+                        host_port: port,
+                    });
                     // 20.10 also binds the IPv6 wildcard through docker-proxy for 0.0.0.0.
                     if ip == "0.0.0.0" {
-                        bound.push(BoundPort { container: s.container, host_ip: "::".into(), host_port: port });
+                        bound.push(BoundPort {
+                            container: s.container,
+                            host_ip: "::".into(),
+                            host_port: port,
+                        });
                     }
                 }
                 Err(e) => {
                     for b in &bound {
-                        self.containers.ports.release(&b.host_ip, b.container.proto, b.host_port);
+                        self.containers
+                            .ports
+                            .release(&b.host_ip, b.container.proto, b.host_port);
                     }
                     return Err(EngineError::Message(format!(
                         "driver failed programming external connectivity on endpoint {name} ({}): {e}",
@@ -156,7 +146,11 @@ impl Engine {
 
     /// Starts a container's networking and marks it running. On failure the kernel and the
     /// address/port allocations are as before; like 20.10 the container records the error.
-    pub(crate) fn start_container(&mut self, k: &mut dyn Kernel, idx: usize) -> Result<(), EngineError> {
+    pub(crate) fn start_container(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+    ) -> Result<(), EngineError> {
         if self.containers.list[idx].running() {
             return Ok(());
         }
@@ -170,14 +164,22 @@ impl Engine {
                     c.exit_code = 128;
                 }
                 if sandbox_made {
-                    c.last_sandbox = Some((sandbox_id.clone(), format!("{NETNS_DIR}/{}", &sandbox_id[..12])));
+                    c.last_sandbox = Some((
+                        sandbox_id.clone(),
+                        format!("{NETNS_DIR}/{}", &sandbox_id[..12]),
+                    ));
                 }
                 Err(e)
             }
         }
     }
 
-    fn start_inner(&mut self, k: &mut dyn Kernel, idx: usize, sandbox_id: &str) -> Result<(), (EngineError, bool)> {
+    fn start_inner(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+        sandbox_id: &str,
+    ) -> Result<(), (EngineError, bool)> {
         let mode = self.containers.list[idx].network_mode.clone();
         let key = format!("{NETNS_DIR}/{}", &sandbox_id[..12]);
         let sandbox = match mode {
@@ -185,14 +187,20 @@ impl Engine {
                 let running = self.containers.by_id(&other).is_some_and(|o| o.running());
                 if !running {
                     return Err((
-                        EngineError::Message(format!("cannot join network of a non running container: {other}")),
+                        EngineError::Message(format!(
+                            "cannot join network of a non running container: {other}"
+                        )),
                         false,
                     ));
                 }
                 None
             }
             NetworkMode::Host | NetworkMode::None => {
-                let net_name = if mode == NetworkMode::Host { "host" } else { "none" };
+                let net_name = if mode == NetworkMode::Host {
+                    "host"
+                } else {
+                    "none"
+                };
                 let net = self.network(net_name).map_err(|e| (e, false))?.clone();
                 let ep = self.new_endpoint(&net, None).map_err(|e| (e, false))?;
                 let host = mode == NetworkMode::Host;
@@ -206,7 +214,11 @@ impl Engine {
                 }
                 Some(Sandbox {
                     id: sandbox_id.to_string(),
-                    key: if host { format!("{NETNS_DIR}/default") } else { key },
+                    key: if host {
+                        format!("{NETNS_DIR}/default")
+                    } else {
+                        key
+                    },
                     has_netns: !host,
                     next_eth: 0,
                     endpoints: vec![ep],
@@ -214,7 +226,9 @@ impl Engine {
                     gateway_endpoint: None,
                 })
             }
-            NetworkMode::Default | NetworkMode::Named(_) => Some(self.start_bridged(k, idx, sandbox_id, &key)?),
+            NetworkMode::Default | NetworkMode::Named(_) => {
+                Some(self.start_bridged(k, idx, sandbox_id, &key)?)
+            }
         };
         let now = self.now();
         let pid = self.next_pid();
@@ -257,14 +271,24 @@ impl Engine {
     }
 
     /// The bridge-network start: endpoints, ports, and the plan that wires them.
-    fn start_bridged(&mut self, k: &mut dyn Kernel, idx: usize, sandbox_id: &str, key: &str) -> Result<Sandbox, (EngineError, bool)> {
+    fn start_bridged(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+        sandbox_id: &str,
+        key: &str,
+    ) -> Result<Sandbox, (EngineError, bool)> {
         let c = &self.containers.list[idx];
         // allocateNetwork: the default bridge first, then the others by name.
         let mut cfgs: Vec<_> = c.networks.values().cloned().collect();
         cfgs.sort_by_key(|cfg| (cfg.network_name != "bridge", cfg.network_name.clone()));
         let mut eps: Vec<Endpoint> = Vec::new();
         for cfg in &cfgs {
-            let lookup = if cfg.network_id.is_empty() { &cfg.network_name } else { &cfg.network_id };
+            let lookup = if cfg.network_id.is_empty() {
+                &cfg.network_name
+            } else {
+                &cfg.network_id
+            };
             let net = match self.network(lookup) {
                 Ok(n) => n.clone(),
                 Err(e) => {
@@ -273,7 +297,11 @@ impl Engine {
                 }
             };
             let aliases: Vec<String> = cfg.aliases.clone().unwrap_or_default();
-            let check = validate_endpoint(&net, cfg.ipv4, if user_defined(&net) { &[] } else { &aliases });
+            let check = validate_endpoint(
+                &net,
+                cfg.ipv4,
+                if user_defined(&net) { &[] } else { &aliases },
+            );
             let made = check.and_then(|_| self.new_endpoint(&net, cfg.ipv4));
             match made {
                 Ok(ep) => eps.push(ep),
@@ -334,7 +362,9 @@ impl Engine {
         let Some(v) = ep.veth.as_mut() else { return };
         v.ifname = format!("eth{}", sb.next_eth);
         sb.next_eth += 1;
-        let (Some(ip), Some(mac)) = (ep.ip, ep.mac) else { return };
+        let (Some(ip), Some(mac)) = (ep.ip, ep.mac) else {
+            return;
+        };
         endpoint::veth_join(plan, &sb.key, v, ip, mac);
         if sb.gateway_endpoint.as_ref() == Some(&ep.id) {
             if let Some(gw) = ep.gateway {
@@ -345,7 +375,12 @@ impl Engine {
     }
 
     /// Tears a running container's networking down and marks it exited with `exit_code`.
-    pub(crate) fn stop_container(&mut self, k: &mut dyn Kernel, idx: usize, exit_code: i32) -> Result<(), EngineError> {
+    pub(crate) fn stop_container(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+        exit_code: i32,
+    ) -> Result<(), EngineError> {
         let c = &self.containers.list[idx];
         if !c.running() {
             return Ok(());
@@ -396,9 +431,13 @@ pub(crate) fn leave_plan(plan: &mut Plan, sb: &Sandbox, ep: &Endpoint) {
 
 /// Programs (`add`) or revokes the iptables rules of every IPv4 mapping of an endpoint.
 pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], add: bool) {
-    let (Some(v), Some(ip)) = (&ep.veth, ep.ip) else { return };
+    let (Some(v), Some(ip)) = (&ep.veth, ep.ip) else {
+        return;
+    };
     for p in ports {
-        let Ok(host_ip) = p.host_ip.parse::<Ipv4Addr>() else { continue };
+        let Ok(host_ip) = p.host_ip.parse::<Ipv4Addr>() else {
+            continue;
+        };
         for r in mapping_rules(&v.bridge, host_ip, p.host_port, ip.addr, p.container) {
             if add {
                 plan.append_rule(&r);
@@ -406,14 +445,5 @@ pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], ad
                 plan.delete_rule(&r);
             }
         }
-    }
-}
-
-/// The `IPAMConfig` style of a fresh endpoint config.
-pub fn ipam_style(ip: Option<Ipv4Addr>) -> IpamConfigStyle {
-    if ip.is_some() {
-        IpamConfigStyle::Object
-    } else {
-        IpamConfigStyle::Null
     }
 }

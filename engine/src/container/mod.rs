@@ -11,6 +11,12 @@
 
 pub mod connect;
 pub mod endpoint;
+#[cfg(test)]
+mod flows;
+#[cfg(test)]
+mod flows_cli;
+#[cfg(test)]
+mod flows_inspect;
 pub mod image;
 pub mod inspect;
 pub mod lifecycle;
@@ -21,6 +27,7 @@ pub mod ps;
 pub mod run;
 #[cfg(test)]
 mod testkit;
+pub mod validate;
 
 use std::collections::BTreeSet;
 

@@ -190,6 +190,8 @@ pub struct Container {
     pub tty: bool,
     /// `-i`.
     pub open_stdin: bool,
+    /// Whether the client attached (`run` without `-d`, and every `create`).
+    pub attach: bool,
     /// When `docker create` ran.
     pub created: Timestamp,
     /// Lifecycle state.
@@ -212,6 +214,8 @@ pub struct Container {
     pub exposed: Vec<PortProto>,
     /// `HostConfig.PortBindings`, as requested.
     pub port_bindings: Vec<PortBindingSpec>,
+    /// `HostConfig.PublishAllPorts` (`-P`).
+    pub publish_all: bool,
     /// `NetworkSettings.Networks` by network name.
     pub networks: BTreeMap<String, EndpointConfig>,
     /// The sandbox while running.

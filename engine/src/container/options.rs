@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub expose: Vec<PortProto>,
     /// `-h` / `--hostname`.
     pub hostname: Option<String>,
+    /// `-P` / `--publish-all`: every exposed port to a dynamic host port.
+    pub publish_all: bool,
     /// The image.
     pub image: String,
     /// The command after the image.
@@ -97,6 +99,7 @@ fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), Op
         "-d" | "--detach" => o.detach = true,
         "-i" | "--interactive" => o.interactive = true,
         "-t" | "--tty" => o.tty = true,
+        "-P" | "--publish-all" => o.publish_all = true,
         "--name" => o.name = Some(v()),
         "--network" | "--net" => o.network = Some(v()),
         "--ip" => o.ip = Some(v()),
@@ -104,7 +107,10 @@ fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), Op
         "-h" | "--hostname" => o.hostname = Some(v()),
         "-p" | "--publish" => {
             let specs = parse_publish(&v()).map_err(|e| {
-                OptionsError::Invalid(format!("invalid argument \"{}\" for \"-p, --publish\" flag: {e}", v()))
+                OptionsError::Invalid(format!(
+                    "invalid argument \"{}\" for \"-p, --publish\" flag: {e}",
+                    v()
+                ))
             })?;
             for s in &specs {
                 if !o.expose.contains(&s.container) {
@@ -250,7 +256,12 @@ mod tests {
 
     #[test]
     fn names_and_ips() {
-        assert!(valid_name("test1") && valid_name("my_psql_db") && !valid_name("a") && !valid_name("-x"));
+        assert!(
+            valid_name("test1")
+                && valid_name("my_psql_db")
+                && !valid_name("a")
+                && !valid_name("-x")
+        );
         assert_eq!(parse_ip("foo").unwrap_err(), "Invalid IPv4 address: foo)");
     }
 }

@@ -1,10 +1,11 @@
 //! Published ports: `-p` parsing, host-port allocation, the iptables rules 20.10 programs for a
 //! mapping (facts §5.1), and how `docker port` and `docker ps` print them.
 //!
-//! Dynamic host ports: 20.10 reads `net.ipv4.ip_local_port_range` and falls back to
-//! 49153–65535 when it cannot; docknet does not model that sysctl, so it uses the fallback.
-//! Like Docker's port allocator, it hands out ports sequentially per (host IP, protocol),
-//! starting at the bottom of the range and wrapping.
+//! Dynamic host ports: 20.10's port allocator reads `net.ipv4.ip_local_port_range` at start
+//! and only falls back to 49153–65535 when it cannot. Neither docknet kernel changes that
+//! sysctl from the kernel default, `32768 60999`, so that is the range used here. Like
+//! Docker's allocator, it hands out ports sequentially per (host IP, protocol), starting at the
+//! bottom of the range and wrapping (not at random).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -12,10 +13,10 @@ use std::net::Ipv4Addr;
 
 use crate::firewall::Rule;
 
-/// First dynamic host port (Docker's fallback range).
-pub const DYNAMIC_FIRST: u16 = 49153;
-/// Last dynamic host port.
-pub const DYNAMIC_LAST: u16 = 65535;
+/// First dynamic host port: the kernel default `ip_local_port_range` start.
+pub const DYNAMIC_FIRST: u16 = 32768;
+/// Last dynamic host port: the kernel default `ip_local_port_range` end.
+pub const DYNAMIC_LAST: u16 = 60999;
 
 /// A container port and protocol, as in `80/tcp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,7 +114,8 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBindingSpec>, String> {
         None => (ctr, "tcp"),
     };
     let proto = Proto::parse(proto).ok_or_else(|| format!("Invalid proto: {proto}"))?;
-    let (c0, c1) = parse_range(ctr_ports).ok_or_else(|| format!("Invalid containerPort: {ctr_ports}"))?;
+    let (c0, c1) =
+        parse_range(ctr_ports).ok_or_else(|| format!("Invalid containerPort: {ctr_ports}"))?;
     let (h0, h1) = if host.is_empty() {
         (0, 0)
     } else {
@@ -135,7 +137,10 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBindingSpec>, String> {
             format!("{h0}-{h1}")
         };
         out.push(PortBindingSpec {
-            container: PortProto { port: c0 + i, proto },
+            container: PortProto {
+                port: c0 + i,
+                proto,
+            },
             host_ip: ip.clone(),
             host_port,
         });
@@ -147,7 +152,8 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortBindingSpec>, String> {
 pub fn parse_expose(spec: &str) -> Result<Vec<PortProto>, String> {
     let (p, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
     let proto = Proto::parse(proto).ok_or_else(|| format!("Invalid proto: {proto}"))?;
-    let (a, b) = parse_range(p).ok_or_else(|| format!("Invalid range format for --expose: {spec}"))?;
+    let (a, b) =
+        parse_range(p).ok_or_else(|| format!("Invalid range format for --expose: {spec}"))?;
     Ok((a..=b).map(|port| PortProto { port, proto }).collect())
 }
 
@@ -185,7 +191,11 @@ impl PortAllocator {
         };
         let mut port = start;
         for _ in 0..=(hi - lo) {
-            port = if port >= hi || port < lo { lo } else { port + 1 };
+            port = if port >= hi || port < lo {
+                lo
+            } else {
+                port + 1
+            };
             if !self.used.contains(&(ip.to_string(), proto, port)) {
                 self.used.insert((ip.to_string(), proto, port));
                 if dynamic {
@@ -211,7 +221,13 @@ impl PortAllocator {
 }
 
 /// The three rules 20.10 programs for one IPv4 mapping (`ChainInfo.Forward`), in order.
-pub fn mapping_rules(bridge: &str, host_ip: Ipv4Addr, host_port: u16, ctr_ip: Ipv4Addr, ctr: PortProto) -> Vec<Rule> {
+pub fn mapping_rules(
+    bridge: &str,
+    host_ip: Ipv4Addr,
+    host_port: u16,
+    ctr_ip: Ipv4Addr,
+    ctr: PortProto,
+) -> Vec<Rule> {
     let p = ctr.proto.name();
     let dst = if host_ip.is_unspecified() {
         String::new()
@@ -244,7 +260,10 @@ pub fn mapping_rules(bridge: &str, host_ip: Ipv4Addr, host_port: u16, ctr_ip: Ip
 }
 
 /// `NetworkSettings.Ports`: every exposed port, with its bindings or none (`null`).
-pub fn port_map(exposed: &[PortProto], bound: &[BoundPort]) -> BTreeMap<String, Option<Vec<(String, String)>>> {
+pub fn port_map(
+    exposed: &[PortProto],
+    bound: &[BoundPort],
+) -> BTreeMap<String, Option<Vec<(String, String)>>> {
     let mut m: BTreeMap<String, Option<Vec<(String, String)>>> = BTreeMap::new();
     for e in exposed {
         m.entry(e.to_string()).or_insert(None);
@@ -353,13 +372,23 @@ mod tests {
     use super::*;
 
     fn tcp(port: u16) -> PortProto {
-        PortProto { port, proto: Proto::Tcp }
+        PortProto {
+            port,
+            proto: Proto::Tcp,
+        }
     }
 
     #[test]
     fn publish_forms() {
         let p = parse_publish("8080:80").unwrap();
-        assert_eq!((p[0].host_ip.as_str(), p[0].host_port.as_str(), p[0].container), ("", "8080", tcp(80)));
+        assert_eq!(
+            (
+                p[0].host_ip.as_str(),
+                p[0].host_port.as_str(),
+                p[0].container
+            ),
+            ("", "8080", tcp(80))
+        );
         let p = parse_publish("127.0.0.1:8080:80/udp").unwrap();
         assert_eq!(p[0].host_ip, "127.0.0.1");
         assert_eq!(p[0].container.proto, Proto::Udp);
@@ -386,34 +415,70 @@ mod tests {
             "Bind for 0.0.0.0:8080 failed: port is already allocated"
         );
         assert_eq!(a.request("0.0.0.0", Proto::Udp, "8080"), Ok(8080));
-        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(49153));
-        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(49154));
-        a.release("0.0.0.0", Proto::Tcp, 49153);
-        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(49155));
+        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(32768));
+        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(32769));
+        a.release("0.0.0.0", Proto::Tcp, 32768);
+        assert_eq!(a.request("0.0.0.0", Proto::Tcp, ""), Ok(32770));
         assert_eq!(a.request("0.0.0.0", Proto::Tcp, "8080-8081"), Ok(8081));
     }
 
     #[test]
     fn rule_text_matches_recording() {
-        let r = mapping_rules("docker0", Ipv4Addr::UNSPECIFIED, 8080, Ipv4Addr::new(172, 17, 0, 4), tcp(80));
+        let r = mapping_rules(
+            "docker0",
+            Ipv4Addr::UNSPECIFIED,
+            8080,
+            Ipv4Addr::new(172, 17, 0, 4),
+            tcp(80),
+        );
         assert_eq!(r[0].save_line(), "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.4:80");
-        assert_eq!(r[1].save_line(), "-A DOCKER -d 172.17.0.4/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT");
+        assert_eq!(
+            r[1].save_line(),
+            "-A DOCKER -d 172.17.0.4/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT"
+        );
         assert_eq!(r[2].save_line(), "-A POSTROUTING -s 172.17.0.4/32 -d 172.17.0.4/32 -p tcp -m tcp --dport 80 -j MASQUERADE");
-        let r = mapping_rules("docker0", Ipv4Addr::LOCALHOST, 8080, Ipv4Addr::new(172, 17, 0, 4), tcp(80));
+        let r = mapping_rules(
+            "docker0",
+            Ipv4Addr::LOCALHOST,
+            8080,
+            Ipv4Addr::new(172, 17, 0, 4),
+            tcp(80),
+        );
         assert!(r[0].spec.starts_with("-d 127.0.0.1/32 ! -i docker0"));
     }
 
     #[test]
     fn ps_ports_column() {
         let bound = vec![
-            BoundPort { container: tcp(80), host_ip: "0.0.0.0".into(), host_port: 8080 },
-            BoundPort { container: tcp(80), host_ip: "::".into(), host_port: 8080 },
+            BoundPort {
+                container: tcp(80),
+                host_ip: "0.0.0.0".into(),
+                host_port: 8080,
+            },
+            BoundPort {
+                container: tcp(80),
+                host_ip: "::".into(),
+                host_port: 8080,
+            },
         ];
-        assert_eq!(displayable_ports(&[tcp(80)], &bound), "0.0.0.0:8080->80/tcp, :::8080->80/tcp");
-        assert_eq!(displayable_ports(&[tcp(80), tcp(443)], &[]), "80/tcp, 443/tcp");
+        assert_eq!(
+            displayable_ports(&[tcp(80)], &bound),
+            "0.0.0.0:8080->80/tcp, :::8080->80/tcp"
+        );
+        assert_eq!(
+            displayable_ports(&[tcp(80), tcp(443)], &[]),
+            "80/tcp, 443/tcp"
+        );
         assert_eq!(displayable_ports(&[tcp(80), tcp(81)], &[]), "80-81/tcp");
-        assert_eq!(port_lines(&bound, None), vec!["80/tcp -> 0.0.0.0:8080", "80/tcp -> [::]:8080"]);
-        let same = vec![BoundPort { container: tcp(80), host_ip: "0.0.0.0".into(), host_port: 80 }];
+        assert_eq!(
+            port_lines(&bound, None),
+            vec!["80/tcp -> 0.0.0.0:8080", "80/tcp -> [::]:8080"]
+        );
+        let same = vec![BoundPort {
+            container: tcp(80),
+            host_ip: "0.0.0.0".into(),
+            host_port: 80,
+        }];
         assert_eq!(displayable_ports(&[tcp(80)], &same), "0.0.0.0:80->80/tcp");
     }
 }

@@ -101,18 +101,18 @@ pub fn ellipsis(s: &str, max: usize) -> String {
 
 /// The fields `--format` templates see, as CLI 20.10's container context prints them.
 fn row(c: &Container, now: Timestamp, trunc: bool) -> Value {
-    let cmd = if trunc { ellipsis(&c.command_line(), 20) } else { c.command_line() };
+    let cmd = if trunc {
+        ellipsis(&c.command_line(), 20)
+    } else {
+        c.command_line()
+    };
     let (exposed, bound) = match &c.sandbox {
         Some(sb) => (c.exposed.clone(), sb.ports.clone()),
         None => (Vec::new(), Vec::new()),
     };
     let nets: Vec<&String> = c.networks.keys().collect();
     let t = c.created;
-    let created_at = format!(
-        "{} {} +0000 UTC",
-        &t.rfc3339()[..10],
-        &t.rfc3339()[11..19]
-    );
+    let created_at = format!("{} {} +0000 UTC", &t.rfc3339()[..10], &t.rfc3339()[11..19]);
     json!({
         "ID": if trunc { c.short_id().to_string() } else { c.id.clone() },
         "Image": c.image,
@@ -156,7 +156,9 @@ fn header_row(format: &str) -> String {
     let mut rest = format;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find("}}") else { break };
+        let Some(end) = rest[start..].find("}}") else {
+            break;
+        };
         let inner = rest[start + 2..start + end].trim();
         let field = inner.trim_start_matches('.');
         out.push_str(header(field));

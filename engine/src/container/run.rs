@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use crate::container::image;
-use crate::container::lifecycle::ipam_style;
 use crate::container::model::{Container, EndpointConfig, NetworkMode, RunState};
 use crate::container::options::{self, OptionsError, RunOptions};
+use crate::container::validate::ipam_style;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
@@ -94,7 +94,11 @@ impl Engine {
         };
         let created = self.now();
         let img = image::lookup(&o.image);
-        let cmd = if o.cmd.is_empty() { img.cmd.clone() } else { o.cmd.clone() };
+        let cmd = if o.cmd.is_empty() {
+            img.cmd.clone()
+        } else {
+            o.cmd.clone()
+        };
         let mut argv = img.entrypoint.clone().unwrap_or_default();
         argv.extend(cmd.iter().cloned());
         let mut exposed = img.exposed.clone();
@@ -108,7 +112,9 @@ impl Engine {
         let mut networks = BTreeMap::new();
         let key = match &mode {
             NetworkMode::Default => Some("bridge".to_string()),
-            NetworkMode::Named(n) => Some(self.network(n).map(|x| x.name.clone()).unwrap_or(n.clone())),
+            NetworkMode::Named(n) => {
+                Some(self.network(n).map(|x| x.name.clone()).unwrap_or(n.clone()))
+            }
             NetworkMode::Host => Some("host".to_string()),
             NetworkMode::None => Some("none".to_string()),
             NetworkMode::Container(_) => None,
@@ -147,6 +153,7 @@ impl Engine {
             hostname,
             tty: o.tty,
             open_stdin: o.interactive,
+            attach: !o.detach,
             created,
             state: RunState::Created,
             started_at: None,
@@ -158,6 +165,7 @@ impl Engine {
             network_mode: mode,
             exposed,
             port_bindings: o.publish.clone(),
+            publish_all: o.publish_all,
             networks,
             sandbox: None,
             last_sandbox: None,
@@ -172,9 +180,15 @@ impl Engine {
             Ok(o) => o,
             Err(e) => return options_failure("run", e),
         };
-        if matches!(o.network.as_deref(), Some(n) if n.starts_with("container:")) && !o.publish.is_empty() {
+        if matches!(o.network.as_deref(), Some(n) if n.starts_with("container:"))
+            && !o.publish.is_empty()
+        {
             return CommandOutput::fail(
-                report("run", "conflicting options: port publishing and the container type network mode", true),
+                report(
+                    "run",
+                    "conflicting options: port publishing and the container type network mode",
+                    true,
+                ),
                 125,
             );
         }
@@ -184,12 +198,21 @@ impl Engine {
         };
         let id = self.containers.get(idx).id.clone();
         // The CLI prints the ID as soon as the container exists, before it starts it.
-        let stdout = if o.detach { format!("{id}\n") } else { String::new() };
+        let stdout = if o.detach {
+            format!("{id}\n")
+        } else {
+            String::new()
+        };
+        let warning = create_warning(&o);
         match self.start_container(k, idx) {
-            Ok(()) => CommandOutput::ok(stdout),
+            Ok(()) => CommandOutput {
+                stdout,
+                stderr: warning,
+                exit: 0,
+            },
             Err(e) => CommandOutput {
                 stdout,
-                stderr: report("run", &e.render_plain(), false),
+                stderr: warning + &report("run", &e.render_plain(), false),
                 exit: 125,
             },
         }
@@ -202,7 +225,11 @@ impl Engine {
             Err(e) => return options_failure("create", e),
         };
         match self.create_container(&o) {
-            Ok(i) => CommandOutput::ok(format!("{}\n", self.containers.get(i).id)),
+            Ok(i) => CommandOutput {
+                stdout: format!("{}\n", self.containers.get(i).id),
+                stderr: create_warning(&o),
+                exit: 0,
+            },
             Err(e) => CommandOutput::fail(daemon_line(&e), 1),
         }
     }
@@ -213,7 +240,10 @@ impl Engine {
         let mut out = CommandOutput::default();
         let mut failed: Vec<String> = Vec::new();
         for name in names {
-            let r = self.containers.find(name).and_then(|i| self.start_container(k, i));
+            let r = self
+                .containers
+                .find(name)
+                .and_then(|i| self.start_container(k, i));
             match r {
                 Ok(()) => out.stdout.push_str(&format!("{name}\n")),
                 Err(e) => {
@@ -223,37 +253,55 @@ impl Engine {
             }
         }
         if !failed.is_empty() {
-            out.stderr.push_str(&format!("Error: failed to start containers: {}\n", failed.join(", ")));
+            out.stderr.push_str(&format!(
+                "Error: failed to start containers: {}\n",
+                failed.join(", ")
+            ));
             out.exit = 1;
         }
         out
     }
 
-    /// Stops one container the way `docker stop` does (SIGTERM, then SIGKILL after 10 s).
-    fn graceful_stop(&mut self, k: &mut dyn Kernel, idx: usize) -> Result<(), EngineError> {
+    /// Stops one container the way `docker stop -t T` does: SIGTERM, then SIGKILL after `T`
+    /// seconds (10 by default) if the process ignores SIGTERM; the clock moves by the wait.
+    fn graceful_stop(
+        &mut self,
+        k: &mut dyn Kernel,
+        idx: usize,
+        timeout: Option<u64>,
+    ) -> Result<(), EngineError> {
         if !self.containers.get(idx).running() {
             return Ok(());
         }
-        let code = self.containers.get(idx).stop_exit_code;
-        if code == 137 {
-            self.clock.advance(STOP_TIMEOUT_NANOS);
+        let mut code = self.containers.get(idx).stop_exit_code;
+        let wait = timeout
+            .map(|t| t * 1_000_000_000)
+            .unwrap_or(STOP_TIMEOUT_NANOS);
+        if wait == 0 {
+            code = 137;
+        } else if code == 137 {
+            self.clock.advance(wait);
         }
         self.stop_container(k, idx, code)
     }
 
     /// `docker stop C...`.
     pub(crate) fn cmd_stop(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
+        let timeout = stop_timeout(args);
         self.each(args, &["-t", "--time"], |e, name| {
             let i = e.containers.find(name)?;
-            e.graceful_stop(k, i)
+            e.graceful_stop(k, i, timeout)
         })
     }
 
     /// `docker restart C...`.
     pub(crate) fn cmd_restart(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
+        let timeout = stop_timeout(args);
         self.each(args, &["-t", "--time"], |e, name| {
             let i = e.containers.find(name)?;
-            let r = e.graceful_stop(k, i).and_then(|_| e.start_container(k, i));
+            let r = e
+                .graceful_stop(k, i, timeout)
+                .and_then(|_| e.start_container(k, i));
             r.map_err(|err| EngineError::Message(format!("Cannot restart container {name}: {err}")))
         })
     }
@@ -309,6 +357,31 @@ impl Engine {
         }
         out
     }
+}
+
+/// The warning the daemon returns from create (the CLI prints it on stderr).
+fn create_warning(o: &RunOptions) -> String {
+    if o.network.as_deref() == Some("host") && !o.publish.is_empty() {
+        "WARNING: Published ports are discarded when using host network mode\n".into()
+    } else {
+        String::new()
+    }
+}
+
+/// `-t N` / `--time N` / `--time=N` of `docker stop` and `restart`.
+fn stop_timeout(args: &[String]) -> Option<u64> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "-t" || a == "--time" {
+            return it.next().and_then(|v| v.parse().ok());
+        }
+        if let Some(v) = a.strip_prefix("--time=").or_else(|| a.strip_prefix("-t")) {
+            if !v.is_empty() {
+                return v.parse().ok();
+            }
+        }
+    }
+    None
 }
 
 /// The message as the CLI shows it after `Error response from daemon: ` (or bare, CLI-side).

@@ -68,3 +68,48 @@ pub fn run_ok(e: &mut Engine, k: &mut FakeKernel, cmd: &str) -> String {
     assert_eq!(out.exit, 0, "{cmd}: {out:?}");
     out.stdout.trim_end().to_string()
 }
+
+/// Replaces IDs, times and PIDs so a docknet document compares with a recorded one.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.lines() {
+        let mut l = line.to_string();
+        for key in ["\"Created\": \"", "\"StartedAt\": \"", "\"FinishedAt\": \""] {
+            if let Some(p) = l.find(key) {
+                let v = &l[p + key.len()..];
+                if !v.starts_with("0001") {
+                    l = format!("{}{key}<TIME>\",", &l[..p]);
+                }
+            }
+        }
+        if let Some(p) = l.find("\"Pid\": ") {
+            l = format!("{}\"Pid\": <PID>,", &l[..p]);
+        }
+        out.push_str(&hex_runs(&l));
+        out.push('\n');
+    }
+    out
+}
+
+fn hex_runs(s: &str) -> String {
+    let b: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        let mut j = i;
+        while j < b.len() && (b[j].is_ascii_digit() || ('a'..='f').contains(&b[j])) {
+            j += 1;
+        }
+        match j - i {
+            64 => out.push_str("<ID>"),
+            12 => out.push_str("<SHORT>"),
+            0 => {
+                out.push(b[i]);
+                j = i + 1;
+            }
+            _ => out.extend(&b[i..j]),
+        }
+        i = j;
+    }
+    out
+}

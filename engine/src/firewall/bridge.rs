@@ -24,7 +24,11 @@ impl BridgeFirewall {
     fn masq(&self) -> Rule {
         Rule::nat(
             "POSTROUTING",
-            format!("-s {} ! -o {} -j MASQUERADE", self.subnet.masked(), self.bridge),
+            format!(
+                "-s {} ! -o {} -j MASQUERADE",
+                self.subnet.masked(),
+                self.bridge
+            ),
         )
     }
 
@@ -34,7 +38,10 @@ impl BridgeFirewall {
 
     fn icc_rule(&self) -> Rule {
         let verdict = if self.icc { "ACCEPT" } else { "DROP" };
-        Rule::filter("FORWARD", format!("-i {0} -o {0} -j {verdict}", self.bridge))
+        Rule::filter(
+            "FORWARD",
+            format!("-i {0} -o {0} -j {verdict}", self.bridge),
+        )
     }
 
     fn out_rule(&self) -> Rule {
@@ -169,10 +176,18 @@ mod tests {
     fn rules(plan: &Plan) -> Vec<String> {
         plan.ops()
             .map(|op| match op {
-                Op::RuleAdd { table, chain, rule, at, .. } => {
+                Op::RuleAdd {
+                    table,
+                    chain,
+                    rule,
+                    at,
+                    ..
+                } => {
                     format!("{table} {chain} {at:?} {rule}")
                 }
-                Op::RuleDel { table, chain, rule, .. } => format!("{table} {chain} D {rule}"),
+                Op::RuleDel {
+                    table, chain, rule, ..
+                } => format!("{table} {chain} D {rule}"),
                 other => format!("{other:?}"),
             })
             .collect()

@@ -52,11 +52,12 @@ pub fn ip_forwarding(plan: &mut Plan) {
 }
 
 /// `arrangeUserFilterRule`, run at the end of every `NewNetwork`: make `DOCKER-USER` (with its
-/// `-j RETURN`) if missing, then move its FORWARD jump to the top.
-pub fn arrange_user_chain(plan: &mut Plan, exists: bool) {
+/// `-j RETURN`) if missing, then move its FORWARD jump to the top. `known_top` is how FORWARD
+/// starts before the plan (see [`Plan::ensure_jump`]).
+pub fn arrange_user_chain(plan: &mut Plan, exists: bool, known_top: &[&str]) {
     if !exists {
         chain_add(plan, Table::Filter, USER_CHAIN);
         plan.append_rule(&Rule::filter(USER_CHAIN, "-j RETURN"));
     }
-    plan.ensure_jump("FORWARD", USER_CHAIN, exists);
+    plan.ensure_jump("FORWARD", USER_CHAIN, known_top);
 }

@@ -71,7 +71,8 @@ impl Rule {
         }
     }
 
-    fn add_op(&self, at: RulePosition) -> Op {
+    /// `iptables -t T -I CHAIN N RULE` or `-A`.
+    pub fn add_op(&self, at: RulePosition) -> Op {
         Op::RuleAdd {
             ns: NetnsName::host(),
             table: self.table,
@@ -109,15 +110,42 @@ impl Plan {
         self.push(r.delete_op(), Some(r.append_op()));
     }
 
-    /// `EnsureJumpRule`: delete the jump if present, then insert it at the top.
-    pub fn ensure_jump(&mut self, from: &str, to: &str, present: bool) {
+    /// `EnsureJumpRule`: delete the jump if it is in the chain, then insert it at the top.
+    ///
+    /// `known_top` is what the chain starts with before this plan (its other rules do not
+    /// matter). The plan's own earlier steps are replayed over it to find where the jump is
+    /// when it is deleted, so the undo puts it back exactly there.
+    pub fn ensure_jump(&mut self, from: &str, to: &str, known_top: &[&str]) {
         let r = Rule::filter(from, format!("-j {to}"));
-        if present {
-            self.delete_top_rule(&r);
+        let mut chain: Vec<String> = known_top.iter().map(|s| s.to_string()).collect();
+        for op in self.ops() {
+            match op {
+                Op::RuleAdd {
+                    table: Table::Filter,
+                    chain: c,
+                    rule,
+                    at: RulePosition::Insert(n),
+                    ..
+                } if c == from => chain.insert((n - 1).min(chain.len()), rule.clone()),
+                Op::RuleDel {
+                    table: Table::Filter,
+                    chain: c,
+                    rule,
+                    ..
+                } if c == from => chain.retain(|x| x != rule),
+                _ => {}
+            }
+        }
+        if let Some(i) = chain.iter().position(|x| *x == r.spec) {
+            self.push(r.delete_op(), Some(r.add_op(RulePosition::Insert(i + 1))));
         }
         self.insert_rule(&r);
     }
 }
+
+/// How FORWARD starts after any command of a started daemon: the DOCKER-USER jump, then the
+/// isolation jump.
+pub const STEADY_FORWARD_TOP: [&str; 2] = ["-j DOCKER-USER", "-j DOCKER-ISOLATION-STAGE-1"];
 
 #[cfg(test)]
 mod tests {
@@ -127,9 +155,15 @@ mod tests {
     fn rule_ops() {
         let r = Rule::nat("DOCKER", "-i docker0 -j RETURN");
         assert_eq!(r.save_line(), "-A DOCKER -i docker0 -j RETURN");
-        assert!(matches!(r.insert_op(), Op::RuleAdd { at: RulePosition::Insert(1), .. }));
+        assert!(matches!(
+            r.insert_op(),
+            Op::RuleAdd {
+                at: RulePosition::Insert(1),
+                ..
+            }
+        ));
         let mut p = Plan::new();
-        p.ensure_jump("FORWARD", USER_CHAIN, true);
+        p.ensure_jump("FORWARD", USER_CHAIN, &STEADY_FORWARD_TOP);
         assert_eq!(p.steps.len(), 2);
     }
 }

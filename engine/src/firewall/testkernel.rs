@@ -21,7 +21,7 @@ pub struct TestKernel {
     tables: BTreeMap<Table, TableModel>,
     /// Host links by name.
     pub links: Vec<String>,
-    /// Fail the op with this index (0-based count of applied ops) with EPERM.
+    /// Fail the op with this index (0-based count of applied ops) with EPERM, once.
     pub fail_at: Option<usize>,
 }
 
@@ -40,15 +40,22 @@ impl TestKernel {
     pub fn save(&self) -> String {
         let mut out = String::new();
         for t in [Table::Filter, Table::Nat] {
-            let Some(m) = self.tables.get(&t) else { continue };
+            let Some(m) = self.tables.get(&t) else {
+                continue;
+            };
             out.push_str(&format!("*{t}\n"));
             let nb = t.builtin_chains().len();
-            let mut order: Vec<&(String, Option<String>, Vec<String>)> = m.chains[..nb].iter().collect();
-            let mut users: Vec<&(String, Option<String>, Vec<String>)> = m.chains[nb..].iter().collect();
+            let mut order: Vec<&(String, Option<String>, Vec<String>)> =
+                m.chains[..nb].iter().collect();
+            let mut users: Vec<&(String, Option<String>, Vec<String>)> =
+                m.chains[nb..].iter().collect();
             users.sort_by(|a, b| a.0.cmp(&b.0));
             order.extend(users);
             for (name, pol, _) in &order {
-                out.push_str(&format!(":{name} {} [0:0]\n", pol.as_deref().unwrap_or("-")));
+                out.push_str(&format!(
+                    ":{name} {} [0:0]\n",
+                    pol.as_deref().unwrap_or("-")
+                ));
             }
             for (name, _, rules) in &order {
                 for r in rules {
@@ -64,6 +71,8 @@ impl TestKernel {
 impl Kernel for TestKernel {
     fn apply(&mut self, op: &Op) -> Result<(), KernelError> {
         if self.fail_at == Some(self.ops.len()) {
+            // Fail once: the rollback that follows must be able to run.
+            self.fail_at = None;
             return Err(KernelError::errno(Errno::EPERM, op));
         }
         let err = |e| Err(KernelError::errno(e, op));
@@ -79,14 +88,25 @@ impl Kernel for TestKernel {
                 let m = self.table(*table);
                 m.chains.retain(|c| &c.0 != chain);
             }
-            Op::ChainPolicy { table, chain, policy, .. } => {
+            Op::ChainPolicy {
+                table,
+                chain,
+                policy,
+                ..
+            } => {
                 let m = self.table(*table);
                 let Some(c) = m.chains.iter_mut().find(|c| &c.0 == chain) else {
                     return err(Errno::ENOENT);
                 };
                 c.1 = Some(policy.clone());
             }
-            Op::RuleAdd { table, chain, rule, at, .. } => {
+            Op::RuleAdd {
+                table,
+                chain,
+                rule,
+                at,
+                ..
+            } => {
                 let m = self.table(*table);
                 let Some(c) = m.chains.iter_mut().find(|c| &c.0 == chain) else {
                     return err(Errno::ENOENT);
@@ -96,7 +116,9 @@ impl Kernel for TestKernel {
                     RulePosition::Insert(n) => c.2.insert(n - 1, rule.clone()),
                 }
             }
-            Op::RuleDel { table, chain, rule, .. } => {
+            Op::RuleDel {
+                table, chain, rule, ..
+            } => {
                 let m = self.table(*table);
                 let Some(c) = m.chains.iter_mut().find(|c| &c.0 == chain) else {
                     return err(Errno::ENOENT);

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::cli::template::typed::Kind;
 use crate::engine::Engine;
 use crate::network::Network;
 
@@ -67,3 +68,61 @@ impl Engine {
         })
     }
 }
+
+static STR: Kind = Kind::Str;
+static BOOL: Kind = Kind::Bool;
+static STR_MAP: Kind = Kind::Map(&STR);
+
+/// `network.IPAMConfig`.
+static IPAM_CONFIG: Kind = Kind::Struct(&[
+    ("Subnet", "Subnet", &STR),
+    ("IPRange", "IPRange", &STR),
+    ("Gateway", "Gateway", &STR),
+    ("AuxAddress", "AuxiliaryAddresses", &STR_MAP),
+]);
+static IPAM_CONFIGS: Kind = Kind::Slice(&IPAM_CONFIG);
+
+/// `network.IPAM`.
+static IPAM: Kind = Kind::Struct(&[
+    ("Driver", "Driver", &STR),
+    ("Options", "Options", &STR_MAP),
+    ("Config", "Config", &IPAM_CONFIGS),
+]);
+
+/// `types.EndpointResource`.
+static ENDPOINT: Kind = Kind::Struct(&[
+    ("Name", "Name", &STR),
+    ("EndpointID", "EndpointID", &STR),
+    ("MacAddress", "MacAddress", &STR),
+    ("IPv4Address", "IPv4Address", &STR),
+    ("IPv6Address", "IPv6Address", &STR),
+]);
+static ENDPOINTS: Kind = Kind::Map(&ENDPOINT);
+
+/// `network.ConfigReference`.
+static CONFIG_REF: Kind = Kind::Struct(&[("Network", "Network", &STR)]);
+
+/// `network.PeerInfo`.
+static PEER: Kind = Kind::Struct(&[("Name", "Name", &STR), ("IP", "IP", &STR)]);
+static PEERS: Kind = Kind::Slice(&PEER);
+
+/// `types.NetworkResource` (API 1.41), the Go type `network inspect -f` templates run on.
+pub static NETWORK_RESOURCE: Kind = Kind::Struct(&[
+    ("Name", "Name", &STR),
+    ("ID", "Id", &STR),
+    ("Created", "Created", &Kind::Time),
+    ("Scope", "Scope", &STR),
+    ("Driver", "Driver", &STR),
+    ("EnableIPv6", "EnableIPv6", &BOOL),
+    ("IPAM", "IPAM", &IPAM),
+    ("Internal", "Internal", &BOOL),
+    ("Attachable", "Attachable", &BOOL),
+    ("Ingress", "Ingress", &BOOL),
+    ("ConfigFrom", "ConfigFrom", &CONFIG_REF),
+    ("ConfigOnly", "ConfigOnly", &BOOL),
+    ("Containers", "Containers", &ENDPOINTS),
+    ("Options", "Options", &STR_MAP),
+    ("Labels", "Labels", &STR_MAP),
+    ("Peers", "Peers", &PEERS),
+    ("Services", "Services", &STR_MAP),
+]);

@@ -22,7 +22,10 @@ pub fn default_pools() -> Vec<Ipv4Cidr> {
         let count = 1u32 << (size - prefix);
         let step = 1u32 << (32 - size);
         for i in 0..count {
-            out.push(Ipv4Cidr::new(Ipv4Addr::from(u32::from(base) + i * step), size));
+            out.push(Ipv4Cidr::new(
+                Ipv4Addr::from(u32::from(base) + i * step),
+                size,
+            ));
         }
     }
     out

@@ -54,8 +54,9 @@ impl Ipam {
     ) -> Result<Ipv4Cidr, EngineError> {
         let all = defaults::default_pools();
         let n = all.len();
+        let start = self.cursor;
         for step in 0..n {
-            let i = (self.cursor + step) % n;
+            let i = (start + step) % n;
             let cand = all[i];
             if self.overlaps(&cand) {
                 continue;
@@ -66,7 +67,8 @@ impl Ipam {
             if host_routes.iter().any(|r| r.overlaps(&cand)) {
                 continue;
             }
-            self.pools.insert(network_id.to_string(), Pool::new(cand, None));
+            self.pools
+                .insert(network_id.to_string(), Pool::new(cand, None));
             return Ok(cand);
         }
         Err(EngineError::NoDefaultPool)
@@ -128,20 +130,34 @@ mod tests {
     #[test]
     fn rotating_cursor_does_not_reuse_freed_pools() {
         let mut ipam = Ipam::default();
-        ipam.request_pool("bridge", cidr("172.17.0.0/16"), None).unwrap();
-        assert_eq!(ipam.request_default_pool("a", &[]).unwrap(), cidr("172.18.0.0/16"));
-        assert_eq!(ipam.request_default_pool("b", &[]).unwrap(), cidr("172.19.0.0/16"));
+        ipam.request_pool("bridge", cidr("172.17.0.0/16"), None)
+            .unwrap();
+        assert_eq!(
+            ipam.request_default_pool("a", &[]).unwrap(),
+            cidr("172.18.0.0/16")
+        );
+        assert_eq!(
+            ipam.request_default_pool("b", &[]).unwrap(),
+            cidr("172.19.0.0/16")
+        );
         ipam.release_pool("a");
         ipam.release_pool("b");
-        assert_eq!(ipam.request_default_pool("c", &[]).unwrap(), cidr("172.20.0.0/16"));
+        assert_eq!(
+            ipam.request_default_pool("c", &[]).unwrap(),
+            cidr("172.20.0.0/16")
+        );
     }
 
     #[test]
     fn host_routes_are_skipped() {
         let mut ipam = Ipam::default();
-        ipam.request_pool("bridge", cidr("172.17.0.0/16"), None).unwrap();
+        ipam.request_pool("bridge", cidr("172.17.0.0/16"), None)
+            .unwrap();
         let routes = [cidr("172.18.5.0/24")];
-        assert_eq!(ipam.request_default_pool("a", &routes).unwrap(), cidr("172.19.0.0/16"));
+        assert_eq!(
+            ipam.request_default_pool("a", &routes).unwrap(),
+            cidr("172.19.0.0/16")
+        );
         assert_eq!(ipam.cursor, 3);
     }
 

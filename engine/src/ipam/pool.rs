@@ -53,7 +53,12 @@ impl Pool {
                 ip
             }
             None => {
-                let span = self.range.unwrap_or(self.subnet);
+                // A range wider than the subnet is cut to it (`getAddressRange` works in host
+                // bits of the master pool).
+                let span = match self.range {
+                    Some(r) if r.prefix >= self.subnet.prefix => r,
+                    _ => self.subnet,
+                };
                 self.lowest_free(span).ok_or_else(|| {
                     EngineError::Message("No available addresses on this pool".to_string())
                 })?
@@ -76,7 +81,10 @@ impl Pool {
         let last = u32::from(span.broadcast());
         let mut candidate = first;
         // `used` is sorted, so walk it alongside the candidate to find the first gap.
-        for ip in self.used.range(Ipv4Addr::from(first)..=Ipv4Addr::from(last)) {
+        for ip in self
+            .used
+            .range(Ipv4Addr::from(first)..=Ipv4Addr::from(last))
+        {
             let v = u32::from(*ip);
             if v > candidate {
                 break;
@@ -123,7 +131,10 @@ mod tests {
             p.request(Some(Ipv4Addr::new(10, 5, 0, 1))),
             Err(EngineError::AddressOutOfRange)
         );
-        assert_eq!(p.request(Some(Ipv4Addr::new(10, 4, 0, 9))).unwrap(), Ipv4Addr::new(10, 4, 0, 9));
+        assert_eq!(
+            p.request(Some(Ipv4Addr::new(10, 4, 0, 9))).unwrap(),
+            Ipv4Addr::new(10, 4, 0, 9)
+        );
         assert_eq!(
             p.request(Some(Ipv4Addr::new(10, 4, 0, 9))),
             Err(EngineError::AddressInUse)
@@ -135,6 +146,12 @@ mod tests {
         let mut p = Pool::new(cidr("172.28.0.0/16"), Some(cidr("172.28.5.0/24")));
         assert_eq!(p.request(None).unwrap(), Ipv4Addr::new(172, 28, 5, 0));
         assert_eq!(p.request(None).unwrap(), Ipv4Addr::new(172, 28, 5, 1));
+    }
+
+    #[test]
+    fn range_wider_than_subnet_is_the_subnet() {
+        let mut p = Pool::new(cidr("10.0.0.0/24"), Some(cidr("10.0.0.128/16")));
+        assert_eq!(p.request(None).unwrap(), Ipv4Addr::new(10, 0, 0, 1));
     }
 
     #[test]

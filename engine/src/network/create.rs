@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use super::{Driver, IpamConfigEcho, Network};
+use crate::clock::Timestamp;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::firewall::bridge::BridgeFirewall;
-use crate::firewall::{chains, ISOLATION_1};
+use crate::firewall::{chains, ISOLATION_1, STEADY_FORWARD_TOP};
 use crate::ipam::Ipam;
 use crate::kernel::Kernel;
 use crate::op::{Ipv4Cidr, LinkAddKind, NetnsName, Op};
@@ -78,7 +79,11 @@ fn bridge_config(id: &str, opts: &BTreeMap<String, String>) -> Result<BridgeConf
     };
     for (k, v) in opts {
         let bool_err = || {
-            parse_err(k, v, format!("strconv.ParseBool: parsing \"{v}\": invalid syntax"))
+            parse_err(
+                k,
+                v,
+                format!("strconv.ParseBool: parsing \"{v}\": invalid syntax"),
+            )
         };
         match k.as_str() {
             OPT_BRIDGE_NAME => c.bridge = v.clone(),
@@ -91,7 +96,11 @@ fn bridge_config(id: &str, opts: &BTreeMap<String, String>) -> Result<BridgeConf
             }
             OPT_MTU => {
                 let mtu: i64 = v.parse().map_err(|_| {
-                    parse_err(k, v, format!("strconv.Atoi: parsing \"{v}\": invalid syntax"))
+                    parse_err(
+                        k,
+                        v,
+                        format!("strconv.Atoi: parsing \"{v}\": invalid syntax"),
+                    )
                 })?;
                 c.mtu = (mtu > 0).then_some(mtu as u32);
             }
@@ -138,6 +147,11 @@ impl Engine {
             other => return Err(EngineError::PluginNotFound(other.to_string())),
         };
         for cfg in &req.ipam {
+            if cfg.subnet.contains(':') && cfg.subnet.contains('/') {
+                return Err(EngineError::Message(
+                    "docknet models IPv4 networks only".to_string(),
+                ));
+            }
             if parse_cidr(&cfg.subnet).is_none() {
                 return Err(EngineError::Message(format!(
                     "Invalid subnet {0} : invalid CIDR address: {0}",
@@ -159,13 +173,37 @@ impl Engine {
         let id = self.new_id();
         let created = self.now();
         let mut ipam = self.ipam.clone();
-        let (subnet, gateway, ip_range) = allocate(&mut ipam, &id, &req, &self.host_routes)?;
+        match self.create_bridge(kernel, &id, created, req, &mut ipam) {
+            Ok(net) => {
+                self.ipam = ipam;
+                self.networks.push(net);
+                Ok(id)
+            }
+            Err(e) => {
+                // The rotating cursor lives in memory and never rewinds, even when the
+                // create fails after the pool was picked.
+                self.ipam.cursor = ipam.cursor;
+                Err(e)
+            }
+        }
+    }
+
+    /// IPAM, then the bridge driver's checks and kernel plan; the network on success.
+    fn create_bridge(
+        &mut self,
+        kernel: &mut dyn Kernel,
+        id: &str,
+        created: Timestamp,
+        req: CreateRequest,
+        ipam: &mut Ipam,
+    ) -> Result<Network, EngineError> {
+        let (subnet, gateway, ip_range) = allocate(ipam, id, &req, &self.host_routes)?;
         if req.ipam.len() > 1 {
             return Err(EngineError::Message(
                 "bridge driver doesn't support multiple subnets".to_string(),
             ));
         }
-        let cfg = bridge_config(&id, &req.options)?;
+        let cfg = bridge_config(id, &req.options)?;
         for other in self.networks.iter().filter(|n| n.driver == Driver::Bridge) {
             let why = if other.bridge == cfg.bridge {
                 Some("networks have same bridge name")
@@ -190,21 +228,28 @@ impl Engine {
             masquerade: cfg.masquerade,
         };
         let mut plan = Plan::new();
-        bridge_device_ops(&mut plan, &cfg.bridge, mac, Ipv4Cidr::new(gateway, subnet.prefix));
+        bridge_device_ops(
+            &mut plan,
+            &cfg.bridge,
+            mac,
+            Ipv4Cidr::new(gateway, subnet.prefix),
+        );
         fw.add_rules(&mut plan, false);
-        plan.ensure_jump("FORWARD", ISOLATION_1, true);
+        plan.ensure_jump("FORWARD", ISOLATION_1, &STEADY_FORWARD_TOP);
         fw.add_isolation(&mut plan);
-        plan.push(link_up(&cfg.bridge, true), Some(link_up(&cfg.bridge, false)));
-        chains::arrange_user_chain(&mut plan, true);
+        plan.push(
+            link_up(&cfg.bridge, true),
+            Some(link_up(&cfg.bridge, false)),
+        );
+        chains::arrange_user_chain(&mut plan, true, &STEADY_FORWARD_TOP);
         plan.apply(kernel)?;
 
-        self.ipam = ipam;
         let ipam_config = req.ipam_echo_or(subnet, gateway);
-        let user_subnet = !ipam_config_is_auto(&req);
-        self.networks.push(Network {
-            id: id.clone(),
+        let user_subnet = !req.ipam.is_empty();
+        Ok(Network {
+            id: id.to_string(),
             name: req.name,
-            driver,
+            driver: Driver::Bridge,
             created,
             internal: req.internal,
             attachable: req.attachable,
@@ -223,13 +268,8 @@ impl Engine {
             ipam_options_empty_map: true,
             bridge_created: true,
             user_subnet,
-        });
-        Ok(id)
+        })
     }
-}
-
-fn ipam_config_is_auto(req: &CreateRequest) -> bool {
-    req.ipam.is_empty()
 }
 
 impl CreateRequest {
@@ -307,7 +347,12 @@ pub(crate) fn link_up(bridge: &str, up: bool) -> Op {
 }
 
 /// `setupDevice` + `setupBridgeIPv4`: the bridge, its sticky MAC, its gateway address.
-pub(crate) fn bridge_device_ops(plan: &mut Plan, bridge: &str, mac: crate::op::Mac, addr: Ipv4Cidr) {
+pub(crate) fn bridge_device_ops(
+    plan: &mut Plan,
+    bridge: &str,
+    mac: crate::op::Mac,
+    addr: Ipv4Cidr,
+) {
     let host = NetnsName::host();
     plan.push(
         Op::LinkAdd {

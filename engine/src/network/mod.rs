@@ -119,7 +119,11 @@ impl Engine {
         if let Some(n) = self.networks.iter().find(|n| n.id == name_or_id) {
             return Ok(n);
         }
-        let by_name: Vec<&Network> = self.networks.iter().filter(|n| n.name == name_or_id).collect();
+        let by_name: Vec<&Network> = self
+            .networks
+            .iter()
+            .filter(|n| n.name == name_or_id)
+            .collect();
         let by_prefix: Vec<&Network> = self
             .networks
             .iter()

@@ -29,7 +29,6 @@ impl Engine {
         let mut plan = Plan::new();
         if net.driver == Driver::Bridge {
             if net.bridge_created {
-                // Docker cannot recreate a deleted bridge on failure either: no undo.
                 plan.push(
                     Op::LinkDel {
                         ns: NetnsName::host(),
@@ -49,7 +48,11 @@ impl Engine {
                 .remove_rules(&mut plan);
             }
         }
-        plan.apply(kernel)?;
+        // libnetwork only logs a failed LinkDel or rule deletion and goes on removing the
+        // network (a bridge the user deleted by hand must not make it unremovable).
+        for op in plan.ops() {
+            let _ = kernel.apply(op);
+        }
         self.ipam.release_pool(&id);
         self.networks.retain(|n| n.id != id);
         Ok(())

@@ -7,7 +7,7 @@
 
 use super::iface::Iface;
 use super::json::Json;
-use super::link::{self, Header, LinkFilter, NoDevice};
+use super::link::{self, Header, LinkFilter, ShowError};
 use crate::state::{Addr, Addr6, Netns};
 
 /// `-4`, `-6` or neither.
@@ -82,7 +82,7 @@ fn select<'a>(
     ns: &'a Netns,
     filter: &LinkFilter,
     family: Family,
-) -> Result<Vec<(Iface<'a>, Header)>, NoDevice> {
+) -> Result<Vec<(Iface<'a>, Header)>, ShowError> {
     let selected = filter.select(ns)?;
     let short_header = family == Family::Inet6 && filter.dev.is_none();
     Ok(selected
@@ -94,7 +94,7 @@ fn select<'a>(
         })
         .map(|i| {
             if short_header {
-                (Iface::new_inet6_dump(ns, i.link), Header::Inet6Dump)
+                (Iface::new_local_peer(ns, i.link), Header::Inet6Dump)
             } else {
                 (i, Header::Addr)
             }
@@ -108,13 +108,11 @@ pub fn show_text(
     filter: &LinkFilter,
     family: Family,
     details: bool,
-) -> Result<String, NoDevice> {
+) -> Result<String, ShowError> {
     let mut out = String::new();
     for (i, header) in select(ns, filter, family)? {
         out += &link::header_text(&i, header);
-        if family == Family::Any || details {
-            out += &link::link_line_text(ns, &i, details);
-        }
+        out += &link::tail_text(ns, &i, header, family == Family::Any, details);
         if family != Family::Inet6 {
             out.extend(ns.addrs_of(i.link.ifindex).map(inet_text));
         }
@@ -131,13 +129,17 @@ pub fn show_json(
     filter: &LinkFilter,
     family: Family,
     details: bool,
-) -> Result<String, NoDevice> {
+) -> Result<String, ShowError> {
     let mut items = Vec::new();
     for (i, header) in select(ns, filter, family)? {
         let mut o = link::json_fields(&i, header);
-        if family == Family::Any || details {
-            o.extend(link::json_link_layer(ns, &i, details));
-        }
+        o.extend(link::json_tail(
+            ns,
+            &i,
+            header,
+            family == Family::Any,
+            details,
+        ));
         let mut info = Vec::new();
         if family != Family::Inet6 {
             info.extend(ns.addrs_of(i.link.ifindex).map(inet_json));

@@ -12,7 +12,10 @@ pub fn run_bridge(ns: &Netns, args: &[String]) -> Option<CommandOutput> {
     let mut json = false;
     let mut i = 0;
     while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        let opt = a.strip_prefix('-').filter(|s| s.starts_with('-')).unwrap_or(a);
+        let opt = a
+            .strip_prefix('-')
+            .filter(|s| s.starts_with('-'))
+            .unwrap_or(a);
         if matches(opt, "-json") {
             json = true;
         } else {

@@ -1,7 +1,8 @@
 //! `bridge link show` of iproute2 6.1 (`bridge` utility), text and `-j`: one line per bridge
-//! port, in ifindex order.
+//! port, in ifindex order. Unlike `ip`, `bridge` resolves a veth peer's index in its own
+//! namespace even when the peer is elsewhere (see [`Iface::new_local_peer`]).
 
-use super::iface::{self, Iface, PeerRef};
+use super::iface::{Iface, PeerRef};
 use super::json::Json;
 use super::link::NoDevice;
 use super::link_details::{port_state_name, PORT_COST, PORT_PRIORITY};
@@ -18,8 +19,10 @@ fn ports<'a>(ns: &'a Netns, dev: Option<&str>) -> Result<Vec<Iface<'a>>, NoDevic
             return Err(NoDevice(d.to_string()));
         }
     }
-    Ok(iface::all(ns)
-        .into_iter()
+    Ok(ns
+        .links
+        .values()
+        .map(|l| Iface::new_local_peer(ns, l))
         .filter(|i| i.master.is_some())
         .filter(|i| dev.is_none_or(|d| i.link.name == d))
         .collect())

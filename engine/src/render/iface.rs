@@ -40,9 +40,11 @@ impl<'a> Iface<'a> {
         Self::resolve(ns, link, false)
     }
 
-    /// Resolves `link` as the `AF_INET6` link dump of `ip -6 addr` sees it: the kernel sends
-    /// `IFLA_LINK` without `IFLA_LINK_NETNSID`, so `ip` looks the peer index up locally.
-    pub fn new_inet6_dump(ns: &'a Netns, link: &'a Link) -> Self {
+    /// Resolves the peer index in this namespace even when the peer lives in another one:
+    /// what `bridge link` does (it ignores `IFLA_LINK_NETNSID`, so a container's `eth0` with
+    /// ifindex 2 shows as `veth@docker0` when docker0 is ifindex 2 on the host), and what
+    /// `ip -6 addr` sees in the kernel's `AF_INET6` link dump, which has no netnsid at all.
+    pub fn new_local_peer(ns: &'a Netns, link: &'a Link) -> Self {
         Self::resolve(ns, link, true)
     }
 

@@ -6,7 +6,8 @@
 //! (`-s`, `-p`, `-br`, `-o`, `ip -6 route`, `ip neigh`, ...) yields `None`.
 
 use super::addr::{self, Family};
-use super::link::{self, LinkFilter, NoDevice};
+use super::brief;
+use super::link::{self, LinkFilter, ShowError};
 use super::netns_id;
 use super::route::{self, RouteFilter};
 use crate::output::CommandOutput;
@@ -23,12 +24,21 @@ struct Opts {
     family: Family,
     json: bool,
     details: bool,
+    brief: bool,
 }
 
 /// `ip` objects in `ip.c`'s table order (only the first match counts).
 const OBJECTS: [&str; 10] = [
-    "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable",
-    "ntbl", "link",
+    "address",
+    "addrlabel",
+    "maddress",
+    "route",
+    "rule",
+    "neighbor",
+    "neighbour",
+    "ntable",
+    "ntbl",
+    "link",
 ];
 
 fn object(word: &str) -> Option<&'static str> {
@@ -44,8 +54,8 @@ fn incomplete() -> CommandOutput {
     CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255)
 }
 
-fn no_device(e: &NoDevice) -> CommandOutput {
-    CommandOutput::fail(e.to_string(), 1)
+fn show_error(e: &ShowError) -> CommandOutput {
+    CommandOutput::fail(e.stderr(), e.exit())
 }
 
 /// Parses `ip link show` / `ip addr show` selectors; `None` if one is not modelled.
@@ -91,12 +101,14 @@ fn run_link(ns: &Netns, o: &Opts, args: &[String]) -> Option<CommandOutput> {
         Ok(None) => return None,
         Err(out) => return Some(out),
     };
-    let r = if o.json {
+    let r = if o.brief {
+        brief::link_text(ns, &filter)
+    } else if o.json {
         link::show_json(ns, &filter, o.details)
     } else {
         link::show_text(ns, &filter, o.details)
     };
-    Some(r.map_or_else(|e| no_device(&e), CommandOutput::ok))
+    Some(r.map_or_else(|e| show_error(&e), CommandOutput::ok))
 }
 
 fn run_addr(ns: &Netns, o: &Opts, args: &[String]) -> Option<CommandOutput> {
@@ -111,12 +123,14 @@ fn run_addr(ns: &Netns, o: &Opts, args: &[String]) -> Option<CommandOutput> {
         Ok(None) => return None,
         Err(out) => return Some(out),
     };
-    let r = if o.json {
+    let r = if o.brief {
+        brief::addr_text(ns, &filter, o.family)
+    } else if o.json {
         addr::show_json(ns, &filter, o.family, o.details)
     } else {
         addr::show_text(ns, &filter, o.family, o.details)
     };
-    Some(r.map_or_else(|e| no_device(&e), CommandOutput::ok))
+    Some(r.map_or_else(|e| show_error(&e), CommandOutput::ok))
 }
 
 fn run_route(ns: &Netns, o: &Opts, args: &[String]) -> Option<CommandOutput> {
@@ -128,7 +142,7 @@ fn run_route(ns: &Netns, o: &Opts, args: &[String]) -> Option<CommandOutput> {
             return None;
         }
     }
-    if o.family == Family::Inet6 || o.details {
+    if o.family == Family::Inet6 || o.details || o.brief {
         return None;
     }
     let mut filter = RouteFilter::default();
@@ -175,7 +189,10 @@ pub fn run(ns: &Netns, args: &[String]) -> Option<CommandOutput> {
     let mut i = 0;
     while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
         // `ip` treats `--opt` as `-opt`.
-        let opt = a.strip_prefix('-').filter(|s| s.starts_with('-')).unwrap_or(a);
+        let opt = a
+            .strip_prefix('-')
+            .filter(|s| s.starts_with('-'))
+            .unwrap_or(a);
         match opt {
             "-4" => o.family = Family::Inet,
             "-6" => o.family = Family::Inet6,
@@ -188,10 +205,15 @@ pub fn run(ns: &Netns, args: &[String]) -> Option<CommandOutput> {
                 };
             }
             w if matches(w, "-details") => o.details = true,
+            // `-b` is `-batch`, so `-brief` needs at least `-br`.
+            w if w.len() >= 3 && matches(w, "-brief") => o.brief = true,
             w if matches(w, "-json") => o.json = true,
             _ => return None,
         }
         i += 1;
+    }
+    if o.brief && (o.json || o.details) {
+        return None;
     }
     let obj = object(args.get(i)?)?;
     let rest = &args[i + 1..];

@@ -1,6 +1,8 @@
-//! Recognises `iptables-save [-t TABLE] [-c]` and `iptables [-t TABLE] -S [CHAIN]`
-//! (iptables 1.8.9, nf_tables). Other forms (`-L`, `-v`, changes) yield `None`.
+//! Recognises `iptables-save [-t TABLE] [-c]`, `iptables [-t TABLE] -S [CHAIN]` and
+//! `iptables [-t TABLE] -L [CHAIN] -n` (iptables 1.8.9, nf_tables). Other forms (`-v`,
+//! `-L` without `-n`, changes) yield `None`.
 
+use super::iptables_list;
 use super::iptables_save;
 use super::RenderContext;
 use crate::output::CommandOutput;
@@ -40,27 +42,59 @@ pub fn run_save(ctx: &RenderContext, ns: &Netns, args: &[String]) -> Option<Comm
     Some(iptables_save::save(ctx, ns, table.as_deref(), counters))
 }
 
-/// `iptables [-t TABLE] -S [CHAIN]` (argv without the program name).
+/// What `iptables` was asked to print.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// `-S`.
+    Rules,
+    /// `-L` (with `-n`).
+    Table,
+}
+
+/// `iptables [-t TABLE] -S [CHAIN]` and `iptables [-t TABLE] -L [CHAIN] -n` (argv without
+/// the program name; short flags may be clustered, as in `-nL`).
 pub fn run_iptables(ns: &Netns, args: &[String]) -> Option<CommandOutput> {
     let mut table = "filter".to_string();
-    let mut list = false;
+    let mut listing = None;
+    let mut numeric = false;
     let mut chain = None;
     let mut i = 0;
     while i < args.len() {
         if let Some(t) = table_arg(args, &mut i)? {
             table = t;
-        } else if args[i] == "-S" || args[i] == "--list-rules" {
-            list = true;
-            if let Some(c) = args.get(i + 1).filter(|c| !c.starts_with('-')) {
+            i += 1;
+            continue;
+        }
+        let flags: Vec<char> = match args[i].as_str() {
+            "--list-rules" => vec!['S'],
+            "--list" => vec!['L'],
+            "--numeric" => vec!['n'],
+            "--wait" => vec!['w'],
+            a if a.starts_with('-') && !a.starts_with("--") => a[1..].chars().collect(),
+            _ => return None,
+        };
+        for f in flags {
+            match f {
+                'S' => listing = Some(Listing::Rules),
+                'L' => listing = Some(Listing::Table),
+                'n' => numeric = true,
+                // Waiting for the xtables lock changes nothing in the output.
+                'w' => {}
+                _ => return None,
+            }
+        }
+        if let Some(c) = args.get(i + 1).filter(|c| !c.starts_with('-')) {
+            if listing.is_some() && chain.is_none() {
                 chain = Some(c.clone());
                 i += 1;
             }
-        } else if args[i] == "-w" || args[i] == "--wait" {
-            // Waiting for the xtables lock changes nothing in the output.
-        } else {
-            return None;
         }
         i += 1;
     }
-    list.then(|| iptables_save::list_rules(ns, &table, chain.as_deref()))
+    match listing? {
+        Listing::Rules => Some(iptables_save::list_rules(ns, &table, chain.as_deref())),
+        // Without -n the real tool resolves names (`anywhere`, service names): not modelled.
+        Listing::Table if numeric => iptables_list::list(ns, &table, chain.as_deref()),
+        Listing::Table => None,
+    }
 }

@@ -31,23 +31,52 @@ pub struct LinkFilter {
     pub kind: Option<String>,
 }
 
-/// `Device "X" does not exist.`, as `ip` prints it on stderr (exit 1).
+/// A device named on the command line does not exist.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoDevice(pub String);
 
-impl std::fmt::Display for NoDevice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "Device \"{}\" does not exist.", self.0)
+/// Why `ip link show` / `ip addr show` fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShowError {
+    /// `[dev] X`: `Device "X" does not exist.` (exit 1).
+    NoDevice(String),
+    /// `master X`: `Error: argument "X" is wrong: Device does not exist` and an empty line
+    /// (exit 255).
+    NoMaster(String),
+}
+
+impl ShowError {
+    /// What `ip` prints on stderr.
+    pub fn stderr(&self) -> String {
+        match self {
+            ShowError::NoDevice(d) => format!("Device \"{d}\" does not exist.\n"),
+            ShowError::NoMaster(d) => {
+                format!("Error: argument \"{d}\" is wrong: Device does not exist\n\n")
+            }
+        }
+    }
+
+    /// `ip`'s exit status.
+    pub fn exit(&self) -> i32 {
+        match self {
+            ShowError::NoDevice(_) => 1,
+            ShowError::NoMaster(_) => 255,
+        }
     }
 }
 
 impl LinkFilter {
     /// The links of `ns` this filter selects, in ifindex order.
-    pub fn select<'a>(&self, ns: &'a Netns) -> Result<Vec<Iface<'a>>, NoDevice> {
-        for name in [&self.dev, &self.master].into_iter().flatten() {
-            if ns.link_by_name(name).is_none() {
-                return Err(NoDevice(name.clone()));
-            }
+    pub fn select<'a>(&self, ns: &'a Netns) -> Result<Vec<Iface<'a>>, ShowError> {
+        if let Some(m) = self
+            .master
+            .as_ref()
+            .filter(|m| ns.link_by_name(m).is_none())
+        {
+            return Err(ShowError::NoMaster(m.clone()));
+        }
+        if let Some(d) = self.dev.as_ref().filter(|d| ns.link_by_name(d).is_none()) {
+            return Err(ShowError::NoDevice(d.clone()));
         }
         let master = self.master.as_deref().and_then(|m| ns.link_by_name(m));
         Ok(super::iface::all(ns)
@@ -69,7 +98,8 @@ fn kind_matches(i: &Iface<'_>, kind: &str) -> bool {
     }
 }
 
-/// `N: NAME@PEER: <FLAGS> mtu M qdisc Q master B state S mode DEFAULT group default qlen L\n`.
+/// `N: NAME@PEER: <FLAGS> mtu M qdisc Q master B state S mode DEFAULT group default qlen L`,
+/// without the newline ([`tail_text`] ends the line).
 ///
 /// Each word is followed by a space except `qlen N`, so a link with txqlen 0 ends in
 /// `group default ` (a trailing space), exactly as `ip` prints it.
@@ -98,34 +128,45 @@ pub fn header_text(i: &Iface<'_>, header: Header) -> String {
     if l.txqlen != 0 {
         s += &format!("qlen {}", l.txqlen);
     }
-    s.push('\n');
     s
 }
 
-/// `    link/ether MAC brd BRD[ link-netnsid N]` and, with `details`, the `-d` tail; ends in `\n`.
-pub fn link_line_text(ns: &Netns, i: &Iface<'_>, details: bool) -> String {
-    let mut s = format!(
-        "    link/{} {} brd {}",
-        i.link_type(),
-        i.link.mac,
-        i.broadcast()
-    );
+/// What follows the header up to the end of the link's lines: with `link_line`,
+/// `\n    link/ether MAC brd BRD`; then ` link-netnsid N` for a remote peer (at the end of the
+/// header when the link line is left out, as `ip -4 addr` prints it); then, with `details`,
+/// the `-d` tail (whose `addrgenmode` only `ip link` prints, see `header`); then `\n`.
+pub fn tail_text(
+    ns: &Netns,
+    i: &Iface<'_>,
+    header: Header,
+    link_line: bool,
+    details: bool,
+) -> String {
+    let mut s = String::new();
+    if link_line || details {
+        s += &format!(
+            "\n    link/{} {} brd {}",
+            i.link_type(),
+            i.link.mac,
+            i.broadcast()
+        );
+    }
     if let PeerRef::Remote { netnsid, .. } = i.peer {
         s += &format!(" link-netnsid {netnsid}");
     }
     if details {
-        s += &link_details::text(ns, i);
+        s += &link_details::text(ns, i, header == Header::Link);
     }
     s.push('\n');
     s
 }
 
 /// `ip [-d] link show [FILTER]`.
-pub fn show_text(ns: &Netns, filter: &LinkFilter, details: bool) -> Result<String, NoDevice> {
+pub fn show_text(ns: &Netns, filter: &LinkFilter, details: bool) -> Result<String, ShowError> {
     Ok(filter
         .select(ns)?
         .iter()
-        .map(|i| header_text(i, Header::Link) + &link_line_text(ns, i, details))
+        .map(|i| header_text(i, Header::Link) + &tail_text(ns, i, Header::Link, true, details))
         .collect())
 }
 
@@ -160,31 +201,40 @@ pub fn json_fields(i: &Iface<'_>, header: Header) -> Vec<(&'static str, Json)> {
     o
 }
 
-/// The `link/ether` members (`link_type`, `address`, `broadcast`, `link_netnsid`) and, with
-/// `details`, the `-d` members; `ip -4/-6 addr` leaves them out.
-pub fn json_link_layer(ns: &Netns, i: &Iface<'_>, details: bool) -> Vec<(&'static str, Json)> {
-    let mut o = vec![
-        ("link_type", Json::str(i.link_type())),
-        ("address", Json::str(i.link.mac.to_string())),
-        ("broadcast", Json::str(i.broadcast())),
-    ];
+/// The link-layer members (`link_type`, `address`, `broadcast`, left out by `ip -4/-6 addr`
+/// unless `details`), `link_netnsid` for a remote peer, and with `details` the `-d` members.
+pub fn json_tail(
+    ns: &Netns,
+    i: &Iface<'_>,
+    header: Header,
+    link_line: bool,
+    details: bool,
+) -> Vec<(&'static str, Json)> {
+    let mut o = Vec::new();
+    if link_line || details {
+        o.extend([
+            ("link_type", Json::str(i.link_type())),
+            ("address", Json::str(i.link.mac.to_string())),
+            ("broadcast", Json::str(i.broadcast())),
+        ]);
+    }
     if let PeerRef::Remote { netnsid, .. } = i.peer {
         o.push(("link_netnsid", Json::Num(netnsid.into())));
     }
     if details {
-        o.extend(link_details::json(ns, i));
+        o.extend(link_details::json(ns, i, header == Header::Link));
     }
     o
 }
 
 /// `ip -j [-d] link show [FILTER]`: one line of compact JSON.
-pub fn show_json(ns: &Netns, filter: &LinkFilter, details: bool) -> Result<String, NoDevice> {
+pub fn show_json(ns: &Netns, filter: &LinkFilter, details: bool) -> Result<String, ShowError> {
     let items = filter
         .select(ns)?
         .iter()
         .map(|i| {
             let mut o = json_fields(i, Header::Link);
-            o.extend(json_link_layer(ns, i, details));
+            o.extend(json_tail(ns, i, Header::Link, true, details));
             Json::Obj(o)
         })
         .collect();

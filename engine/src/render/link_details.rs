@@ -97,8 +97,9 @@ fn master_of<'a>(ns: &'a Netns, l: &Link) -> Option<&'a Link> {
 }
 
 /// Everything `ip -d link` prints after `link/ether MAC brd BRD[ link-netnsid N]`, without the
-/// final newline.
-pub fn text(ns: &Netns, i: &Iface<'_>) -> String {
+/// final newline. `ip -d addr` prints the same but for `addrgenmode` (`addrgenmode` false):
+/// its link dump asks the kernel for no IPv6 link data.
+pub fn text(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> String {
     let l = i.link;
     let g = generic(ns, l);
     let mut s = format!(
@@ -147,8 +148,11 @@ pub fn text(ns: &Netns, i: &Iface<'_>) -> String {
             0x8000 | no,
         );
     }
+    if addrgenmode {
+        s += "addrgenmode eui64 ";
+    }
     s += &format!(
-        "addrgenmode eui64 numtxqueues {q} numrxqueues {q} gso_max_size 65536 \
+        "numtxqueues {q} numrxqueues {q} gso_max_size 65536 \
          gso_max_segs 65535 tso_max_size {} tso_max_segs 65535 gro_max_size 65536 ",
         g.tso_max_size,
         q = g.queues
@@ -209,7 +213,10 @@ fn slave_data(ns: &Netns, l: &Link, br: &Link) -> Json {
     let no = port_no(ns, l);
     let (t, f) = (Json::Bool(true), Json::Bool(false));
     Json::Obj(vec![
-        ("state", Json::str(port_state_name(l.port_state.unwrap_or(0)))),
+        (
+            "state",
+            Json::str(port_state_name(l.port_state.unwrap_or(0))),
+        ),
         ("priority", Json::Num(PORT_PRIORITY)),
         ("cost", Json::Num(PORT_COST)),
         ("hairpin", f.clone()),
@@ -244,8 +251,9 @@ fn slave_data(ns: &Netns, l: &Link, br: &Link) -> Json {
     ])
 }
 
-/// The `-d` members of `ip -j -d link show`, after `link_netnsid`.
-pub fn json(ns: &Netns, i: &Iface<'_>) -> Vec<(&'static str, Json)> {
+/// The `-d` members of `ip -j -d link show`, after `link_netnsid` (without
+/// `inet6_addr_gen_mode` unless `addrgenmode`, as for [`text`]).
+pub fn json(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> Vec<(&'static str, Json)> {
     let l = i.link;
     let g = generic(ns, l);
     let mut o = vec![
@@ -270,8 +278,10 @@ pub fn json(ns: &Netns, i: &Iface<'_>) -> Vec<(&'static str, Json)> {
     if !info.is_empty() {
         o.push(("linkinfo", Json::Obj(info)));
     }
+    if addrgenmode {
+        o.push(("inet6_addr_gen_mode", Json::str("eui64")));
+    }
     o.extend([
-        ("inet6_addr_gen_mode", Json::str("eui64")),
         ("num_tx_queues", Json::Num(g.queues)),
         ("num_rx_queues", Json::Num(g.queues)),
         ("gso_max_size", Json::Num(65536)),

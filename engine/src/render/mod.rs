@@ -3,10 +3,11 @@
 //!
 //! - `ip` of iproute2 6.1: `link show` ([`link`], `-d` details in [`link_details`]),
 //!   `address show` ([`addr`]), `route show` ([`route`]), `netns list-id` ([`netns_id`]),
-//!   each as text and as `-j` JSON ([`json`]);
+//!   each as text and as `-j` JSON ([`json`]), and `-br` for link and address ([`brief`]);
 //! - `bridge link show` of iproute2 6.1 ([`bridge_link`]), text and `-j`;
 //! - `brctl show` of bridge-utils 1.7 ([`brctl`]);
-//! - `iptables-save` and `iptables -S` of iptables 1.8.9 (nf_tables) ([`iptables_save`]).
+//! - `iptables-save` and `iptables -S` of iptables 1.8.9 (nf_tables) ([`iptables_save`]),
+//!   and `iptables -L -n` ([`iptables_list`]).
 //!
 //! [`run_tool`] is the single entry point the scenario runner uses: it recognises those
 //! commands in the argument forms and abbreviations the real tools accept and returns `None`
@@ -21,9 +22,11 @@ pub mod addr;
 pub mod brctl;
 mod bridge_cmd;
 pub mod bridge_link;
+pub mod brief;
 pub mod iface;
 mod ip_cmd;
 mod iptables_cmd;
+pub mod iptables_list;
 pub mod iptables_save;
 pub mod json;
 pub mod link;

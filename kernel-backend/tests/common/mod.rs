@@ -36,9 +36,23 @@ pub fn mac(s: &str) -> Mac {
 pub fn docker0() -> Vec<Op> {
     let h = NetnsName::host();
     vec![
-        Op::LinkAdd { ns: h.clone(), name: "docker0".into(), mac: Some(mac("02:42:9f:00:00:01")), kind: LinkAddKind::Bridge },
-        Op::AddrAdd { ns: h.clone(), dev: "docker0".into(), addr: cidr("172.17.0.1/16"), broadcast: true },
-        Op::LinkSetUp { ns: h, name: "docker0".into(), up: true },
+        Op::LinkAdd {
+            ns: h.clone(),
+            name: "docker0".into(),
+            mac: Some(mac("02:42:9f:00:00:01")),
+            kind: LinkAddKind::Bridge,
+        },
+        Op::AddrAdd {
+            ns: h.clone(),
+            dev: "docker0".into(),
+            addr: cidr("172.17.0.1/16"),
+            broadcast: true,
+        },
+        Op::LinkSetUp {
+            ns: h,
+            name: "docker0".into(),
+            up: true,
+        },
     ]
 }
 
@@ -52,15 +66,68 @@ pub fn attach(i: u32) -> Vec<Op> {
     let o = ip.octets();
     vec![
         Op::NetnsAdd { ns: c.clone() },
-        Op::LinkAdd { ns: h.clone(), name: host_end.clone(), mac: None, kind: LinkAddKind::Veth { peer: peer.clone(), peer_ns: None, peer_mac: None } },
-        Op::LinkSetMaster { ns: h.clone(), name: host_end.clone(), master: Some("docker0".into()) },
-        Op::LinkSetUp { ns: h.clone(), name: host_end, up: true },
-        Op::LinkSetNetns { ns: h, name: peer.clone(), target: c.clone() },
-        Op::LinkSetName { ns: c.clone(), name: peer, new_name: "eth0".into() },
-        Op::LinkSetMac { ns: c.clone(), name: "eth0".into(), mac: mac(&format!("02:42:{:02x}:{:02x}:{:02x}:{:02x}", o[0], o[1], o[2], o[3])) },
-        Op::AddrAdd { ns: c.clone(), dev: "eth0".into(), addr: Ipv4Cidr::new(ip, 16), broadcast: true },
-        Op::LinkSetUp { ns: c.clone(), name: "lo".into(), up: true },
-        Op::LinkSetUp { ns: c.clone(), name: "eth0".into(), up: true },
-        Op::RouteAdd { ns: c, route: RouteSpec { dst: None, via: Some("172.17.0.1".parse().unwrap()), dev: "eth0".into(), onlink: false } },
+        Op::LinkAdd {
+            ns: h.clone(),
+            name: host_end.clone(),
+            mac: None,
+            kind: LinkAddKind::Veth {
+                peer: peer.clone(),
+                peer_ns: None,
+                peer_mac: None,
+            },
+        },
+        Op::LinkSetMaster {
+            ns: h.clone(),
+            name: host_end.clone(),
+            master: Some("docker0".into()),
+        },
+        Op::LinkSetUp {
+            ns: h.clone(),
+            name: host_end,
+            up: true,
+        },
+        Op::LinkSetNetns {
+            ns: h,
+            name: peer.clone(),
+            target: c.clone(),
+        },
+        Op::LinkSetName {
+            ns: c.clone(),
+            name: peer,
+            new_name: "eth0".into(),
+        },
+        Op::LinkSetMac {
+            ns: c.clone(),
+            name: "eth0".into(),
+            mac: mac(&format!(
+                "02:42:{:02x}:{:02x}:{:02x}:{:02x}",
+                o[0], o[1], o[2], o[3]
+            )),
+        },
+        Op::AddrAdd {
+            ns: c.clone(),
+            dev: "eth0".into(),
+            addr: Ipv4Cidr::new(ip, 16),
+            broadcast: true,
+        },
+        Op::LinkSetUp {
+            ns: c.clone(),
+            name: "lo".into(),
+            up: true,
+        },
+        Op::LinkSetUp {
+            ns: c.clone(),
+            name: "eth0".into(),
+            up: true,
+        },
+        Op::RouteAdd {
+            ns: c,
+            route: RouteSpec {
+                dst: None,
+                via: Some("172.17.0.1".parse().unwrap()),
+                dev: "eth0".into(),
+                onlink: false,
+            },
+        },
     ]
 }

@@ -11,7 +11,10 @@ use super::{cannot_find, garbage, matches, rtnetlink_answers, Change, Refused};
 use crate::runner::mac::MacSource;
 
 /// `ip address` verbs docknet leaves to the renderers (or reports unsupported).
-const KNOWN: &[&str] = &["show", "list", "lst", "change", "chg", "replace", "flush", "save", "showdump", "restore", "help"];
+const KNOWN: &[&str] = &[
+    "show", "list", "lst", "change", "chg", "replace", "flush", "save", "showdump", "restore",
+    "help",
+];
 
 /// Parses `ip address VERB ARGS`; `None` for show-like verbs.
 pub fn change(verb: &str, args: &[String]) -> Option<Box<dyn Change>> {
@@ -48,7 +51,10 @@ fn prefix(word: &str) -> Result<Ipv4Cidr, CommandOutput> {
         word.parse::<Ipv4Addr>().ok().map(|a| Ipv4Cidr::new(a, 32))
     };
     parsed.ok_or_else(|| {
-        CommandOutput::fail(format!("Error: any valid prefix is expected rather than \"{word}\".\n"), 1)
+        CommandOutput::fail(
+            format!("Error: any valid prefix is expected rather than \"{word}\".\n"),
+            1,
+        )
     })
 }
 
@@ -56,7 +62,11 @@ fn parse(add: bool, args: &[String]) -> Result<AddrChange, CommandOutput> {
     let (mut addr, mut dev, mut broadcast) = (None, None, false);
     let mut it = args.iter().map(String::as_str);
     while let Some(w) = it.next() {
-        let mut value = || it.next().ok_or_else(|| CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255));
+        let mut value = || {
+            it.next().ok_or_else(|| {
+                CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255)
+            })
+        };
         match w {
             "dev" => dev = Some(value()?.to_string()),
             "brd" | "broadcast" => match value()? {
@@ -74,12 +84,23 @@ fn parse(add: bool, args: &[String]) -> Result<AddrChange, CommandOutput> {
         }
     }
     let Some(dev) = dev else {
-        return Err(CommandOutput::fail("Not enough information: \"dev\" argument is required.\n", 1));
+        return Err(CommandOutput::fail(
+            "Not enough information: \"dev\" argument is required.\n",
+            1,
+        ));
     };
     let Some(addr) = addr else {
-        return Err(CommandOutput::fail("RTNETLINK answers: Operation not supported\n", 2));
+        return Err(CommandOutput::fail(
+            "RTNETLINK answers: Operation not supported\n",
+            2,
+        ));
     };
-    Ok(AddrChange { add, addr, dev, broadcast })
+    Ok(AddrChange {
+        add,
+        addr,
+        dev,
+        broadcast,
+    })
 }
 
 fn already_assigned() -> CommandOutput {
@@ -91,7 +112,12 @@ fn not_found() -> CommandOutput {
 }
 
 impl Change for AddrChange {
-    fn ops(&self, state: &KernelState, ns: &NetnsName, _: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        state: &KernelState,
+        ns: &NetnsName,
+        _: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         let netns = state.namespaces.get(ns);
         let Some(link) = netns.and_then(|n| n.link_by_name(&self.dev)) else {
             return Err(cannot_find(&self.dev));
@@ -101,7 +127,12 @@ impl Change for AddrChange {
         match (self.add, present) {
             (true, true) => Err(already_assigned()),
             (false, false) => Err(not_found()),
-            (true, false) => Ok(vec![Op::AddrAdd { ns, dev, addr, broadcast: self.broadcast }]),
+            (true, false) => Ok(vec![Op::AddrAdd {
+                ns,
+                dev,
+                addr,
+                broadcast: self.broadcast,
+            }]),
             (false, true) => Ok(vec![Op::AddrDel { ns, dev, addr }]),
         }
     }

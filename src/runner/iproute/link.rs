@@ -7,7 +7,9 @@ use crate::runner::mac::MacSource;
 use crate::scenario::host_if::IFNAME_MAX;
 
 /// `ip link` verbs docknet leaves to the renderers (or reports unsupported).
-const KNOWN: &[&str] = &["show", "list", "lst", "change", "replace", "xstats", "afstats", "property", "help"];
+const KNOWN: &[&str] = &[
+    "show", "list", "lst", "change", "replace", "xstats", "afstats", "property", "help",
+];
 
 /// Parses `ip link VERB ARGS`; `None` for show-like verbs.
 pub fn change(verb: &str, args: &[String]) -> Option<Box<dyn Change>> {
@@ -29,14 +31,16 @@ pub fn change(verb: &str, args: &[String]) -> Option<Box<dyn Change>> {
 }
 
 fn parse_mac(word: &str) -> Result<Mac, CommandOutput> {
-    Mac::parse(word).ok_or_else(|| {
-        CommandOutput::fail(format!("\"{word}\" is invalid lladdr.\n"), 1)
-    })
+    Mac::parse(word)
+        .ok_or_else(|| CommandOutput::fail(format!("\"{word}\" is invalid lladdr.\n"), 1))
 }
 
 fn parse_mtu(word: &str) -> Result<u32, CommandOutput> {
     word.parse().map_err(|_| {
-        CommandOutput::fail(format!("Error: argument \"{word}\" is wrong: Invalid \"mtu\" value\n\n"), 255)
+        CommandOutput::fail(
+            format!("Error: argument \"{word}\" is wrong: Invalid \"mtu\" value\n\n"),
+            255,
+        )
     })
 }
 
@@ -50,14 +54,21 @@ struct Add {
 
 enum AddKind {
     Bridge,
-    Veth { peer: Option<String>, peer_mac: Option<Mac> },
+    Veth {
+        peer: Option<String>,
+        peer_mac: Option<Mac>,
+    },
 }
 
 fn add(args: &[String]) -> Result<Box<dyn Change>, CommandOutput> {
     let (mut name, mut mac, mut mtu, mut kind) = (None, None, None, None);
     let mut it = args.iter().map(String::as_str);
     while let Some(w) = it.next() {
-        let mut value = || it.next().ok_or_else(|| CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255));
+        let mut value = || {
+            it.next().ok_or_else(|| {
+                CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255)
+            })
+        };
         match w {
             "name" | "dev" => name = Some(value()?.to_string()),
             "address" => mac = Some(parse_mac(value()?)?),
@@ -74,12 +85,23 @@ fn add(args: &[String]) -> Result<Box<dyn Change>, CommandOutput> {
         }
     }
     let Some(kind) = kind else {
-        return Err(CommandOutput::fail("Not enough information: \"type\" argument is required\n", 1));
+        return Err(CommandOutput::fail(
+            "Not enough information: \"type\" argument is required\n",
+            1,
+        ));
     };
     let Some(name) = name else {
-        return Err(CommandOutput::fail("Not enough information: \"dev\" argument is required.\n", 1));
+        return Err(CommandOutput::fail(
+            "Not enough information: \"dev\" argument is required.\n",
+            1,
+        ));
     };
-    Ok(Box::new(Add { name, mac, mtu, kind }))
+    Ok(Box::new(Add {
+        name,
+        mac,
+        mtu,
+        kind,
+    }))
 }
 
 fn veth_args<'a>(it: &mut impl Iterator<Item = &'a str>) -> Result<AddKind, CommandOutput> {
@@ -112,7 +134,12 @@ fn policy_error() -> CommandOutput {
 }
 
 impl Change for Add {
-    fn ops(&self, state: &KernelState, ns: &NetnsName, macs: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        state: &KernelState,
+        ns: &NetnsName,
+        macs: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         if self.name.len() > IFNAME_MAX {
             return Err(policy_error());
         }
@@ -126,7 +153,10 @@ impl Change for Add {
                 // Without a name the kernel picks the lowest free `vethN`.
                 let peer = match peer {
                     Some(p) => p.clone(),
-                    None => (0..).map(|n| format!("veth{n}")).find(|p| !has_link(state, ns, p) && *p != self.name).expect("unbounded"),
+                    None => (0..)
+                        .map(|n| format!("veth{n}"))
+                        .find(|p| !has_link(state, ns, p) && *p != self.name)
+                        .expect("unbounded"),
                 };
                 if peer.len() > IFNAME_MAX {
                     return Err(policy_error());
@@ -136,13 +166,26 @@ impl Change for Add {
                 }
                 // The kernel registers the peer first; it draws its MAC first too.
                 let peer_mac = Some(peer_mac.unwrap_or_else(|| macs.next_mac()));
-                LinkAddKind::Veth { peer, peer_ns: None, peer_mac }
+                LinkAddKind::Veth {
+                    peer,
+                    peer_ns: None,
+                    peer_mac,
+                }
             }
         };
         let mac = Some(self.mac.unwrap_or_else(|| macs.next_mac()));
-        let mut ops = vec![Op::LinkAdd { ns: ns.clone(), name: self.name.clone(), mac, kind }];
+        let mut ops = vec![Op::LinkAdd {
+            ns: ns.clone(),
+            name: self.name.clone(),
+            mac,
+            kind,
+        }];
         if let Some(mtu) = self.mtu {
-            ops.push(Op::LinkSetMtu { ns: ns.clone(), name: self.name.clone(), mtu });
+            ops.push(Op::LinkSetMtu {
+                ns: ns.clone(),
+                name: self.name.clone(),
+                mtu,
+            });
         }
         Ok(ops)
     }
@@ -163,7 +206,11 @@ fn set(args: &[String]) -> Result<Box<dyn Change>, CommandOutput> {
     let mut s = Set::default();
     let mut it = args.iter().map(String::as_str);
     while let Some(w) = it.next() {
-        let mut value = || it.next().ok_or_else(|| CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255));
+        let mut value = || {
+            it.next().ok_or_else(|| {
+                CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255)
+            })
+        };
         match w {
             "up" => s.up = Some(true),
             "down" => s.up = Some(false),
@@ -178,13 +225,21 @@ fn set(args: &[String]) -> Result<Box<dyn Change>, CommandOutput> {
         }
     }
     if s.dev.is_none() {
-        return Err(CommandOutput::fail("Not enough information: \"dev\" argument is required.\n", 255));
+        return Err(CommandOutput::fail(
+            "Not enough information: \"dev\" argument is required.\n",
+            255,
+        ));
     }
     Ok(Box::new(s))
 }
 
 impl Change for Set {
-    fn ops(&self, state: &KernelState, ns: &NetnsName, _: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        state: &KernelState,
+        ns: &NetnsName,
+        _: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         let dev = self.dev.clone().expect("checked at parse");
         if !has_link(state, ns, &dev) {
             return Err(cannot_find(&dev));
@@ -201,20 +256,36 @@ impl Change for Set {
         let mut name = dev;
         let mut ops = Vec::new();
         if let Some(mac) = self.mac {
-            ops.push(Op::LinkSetMac { ns: ns.clone(), name: name.clone(), mac });
+            ops.push(Op::LinkSetMac {
+                ns: ns.clone(),
+                name: name.clone(),
+                mac,
+            });
         }
         if let Some(mtu) = self.mtu {
-            ops.push(Op::LinkSetMtu { ns: ns.clone(), name: name.clone(), mtu });
+            ops.push(Op::LinkSetMtu {
+                ns: ns.clone(),
+                name: name.clone(),
+                mtu,
+            });
         }
         if let Some(new_name) = &self.name {
             if new_name.len() > IFNAME_MAX {
                 return Err(policy_error());
             }
-            ops.push(Op::LinkSetName { ns: ns.clone(), name: name.clone(), new_name: new_name.clone() });
+            ops.push(Op::LinkSetName {
+                ns: ns.clone(),
+                name: name.clone(),
+                new_name: new_name.clone(),
+            });
             name = new_name.clone();
         }
         if let Some(master) = &self.master {
-            ops.push(Op::LinkSetMaster { ns: ns.clone(), name: name.clone(), master: master.clone() });
+            ops.push(Op::LinkSetMaster {
+                ns: ns.clone(),
+                name: name.clone(),
+                master: master.clone(),
+            });
         }
         if let Some(up) = self.up {
             ops.push(Op::LinkSetUp { ns, name, up });
@@ -243,15 +314,26 @@ fn del(args: &[String]) -> Result<Box<dyn Change>, CommandOutput> {
     }
     match dev {
         Some(dev) => Ok(Box::new(Del { dev })),
-        None => Err(CommandOutput::fail("Not enough information: \"dev\" argument is required.\n", 1)),
+        None => Err(CommandOutput::fail(
+            "Not enough information: \"dev\" argument is required.\n",
+            1,
+        )),
     }
 }
 
 impl Change for Del {
-    fn ops(&self, state: &KernelState, ns: &NetnsName, _: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        state: &KernelState,
+        ns: &NetnsName,
+        _: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         if !has_link(state, ns, &self.dev) {
             return Err(cannot_find(&self.dev));
         }
-        Ok(vec![Op::LinkDel { ns: ns.clone(), name: self.dev.clone() }])
+        Ok(vec![Op::LinkDel {
+            ns: ns.clone(),
+            name: self.dev.clone(),
+        }])
     }
 }

@@ -18,14 +18,46 @@ use super::{show, unsupported, Outcome};
 
 /// `ip`'s object table, in its own order (prefix matching takes the first hit).
 const OBJECTS: &[&str] = &[
-    "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable",
-    "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap", "token",
-    "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns", "netconf", "vrf",
-    "sr", "nexthop", "mptcp", "ioam", "stats", "help",
+    "address",
+    "addrlabel",
+    "maddress",
+    "route",
+    "rule",
+    "neighbor",
+    "neighbour",
+    "ntable",
+    "ntbl",
+    "link",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tunl",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netns",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "stats",
+    "help",
 ];
 
 /// Global options that take a value.
-const OPTIONS_WITH_VALUE: &[&str] = &["-n", "-netns", "-b", "-batch", "-rc", "-rcvbuf", "-l", "-loops", "-f", "-family"];
+const OPTIONS_WITH_VALUE: &[&str] = &[
+    "-n", "-netns", "-b", "-batch", "-rc", "-rcvbuf", "-l", "-loops", "-f", "-family",
+];
 
 /// Whether `word` is an abbreviation of `full`, as iproute2's `matches()` decides.
 pub fn matches(word: &str, full: &str) -> bool {
@@ -33,7 +65,12 @@ pub fn matches(word: &str, full: &str) -> bool {
 }
 
 /// Runs `ip ARGS...` in namespace `ns`.
-pub fn run(kernel: &mut dyn Kernel, macs: &mut MacSource, ns: &NetnsName, argv: &[String]) -> Outcome {
+pub fn run(
+    kernel: &mut dyn Kernel,
+    macs: &mut MacSource,
+    ns: &NetnsName,
+    argv: &[String],
+) -> Outcome {
     let mut i = 1;
     while i < argv.len() && argv[i].starts_with('-') {
         if OPTIONS_WITH_VALUE.contains(&argv[i].as_str()) {
@@ -86,7 +123,12 @@ pub(super) trait Change {
 pub(super) struct Refused(pub CommandOutput);
 
 impl Change for Refused {
-    fn ops(&self, _: &KernelState, _: &NetnsName, _: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        _: &KernelState,
+        _: &NetnsName,
+        _: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         Err(self.0.clone())
     }
 }
@@ -95,7 +137,12 @@ impl dyn Change {
     fn run(&self, kernel: &mut dyn Kernel, macs: &mut MacSource, ns: &NetnsName) -> CommandOutput {
         let state = match kernel.observe() {
             Ok(s) => s,
-            Err(e) => return CommandOutput::fail(format!("docknet: cannot read the kernel state: {e}\n"), 1),
+            Err(e) => {
+                return CommandOutput::fail(
+                    format!("docknet: cannot read the kernel state: {e}\n"),
+                    1,
+                )
+            }
         };
         let ops = match self.ops(&state, ns, macs) {
             Ok(ops) => ops,

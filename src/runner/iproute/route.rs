@@ -9,8 +9,8 @@ use crate::runner::mac::MacSource;
 
 /// `ip route` verbs docknet leaves to the renderers (or reports unsupported).
 const KNOWN: &[&str] = &[
-    "change", "replace", "prepend", "append", "test", "show", "list", "lst", "get", "flush", "save",
-    "restore", "showdump", "help",
+    "change", "replace", "prepend", "append", "test", "show", "list", "lst", "get", "flush",
+    "save", "restore", "showdump", "help",
 ];
 
 /// Parses `ip route VERB ARGS`; `None` for show-like verbs.
@@ -51,20 +51,36 @@ fn destination(word: &str) -> Result<Option<Ipv4Cidr>, CommandOutput> {
         word.parse::<Ipv4Addr>().ok().map(|a| Ipv4Cidr::new(a, 32))
     };
     parsed.map(Some).ok_or_else(|| {
-        CommandOutput::fail(format!("Error: any valid prefix is expected rather than \"{word}\".\n"), 1)
+        CommandOutput::fail(
+            format!("Error: any valid prefix is expected rather than \"{word}\".\n"),
+            1,
+        )
     })
 }
 
 fn parse(add: bool, args: &[String]) -> Result<RouteChange, CommandOutput> {
-    let mut r = RouteChange { add, dst: None, via: None, dev: None, onlink: false };
+    let mut r = RouteChange {
+        add,
+        dst: None,
+        via: None,
+        dev: None,
+        onlink: false,
+    };
     let mut it = args.iter().map(String::as_str);
     while let Some(w) = it.next() {
-        let mut value = || it.next().ok_or_else(|| CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255));
+        let mut value = || {
+            it.next().ok_or_else(|| {
+                CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255)
+            })
+        };
         match w {
             "via" => {
                 let v = value()?;
                 r.via = Some(v.parse().map_err(|_| {
-                    CommandOutput::fail(format!("Error: inet address is expected rather than \"{v}\".\n"), 1)
+                    CommandOutput::fail(
+                        format!("Error: inet address is expected rather than \"{v}\".\n"),
+                        1,
+                    )
                 })?);
             }
             "dev" | "oif" => r.dev = Some(value()?.to_string()),
@@ -75,7 +91,10 @@ fn parse(add: bool, args: &[String]) -> Result<RouteChange, CommandOutput> {
         }
     }
     if r.dst.is_none() {
-        return Err(CommandOutput::fail("Command line is not complete. Try option \"help\"\n", 255));
+        return Err(CommandOutput::fail(
+            "Command line is not complete. Try option \"help\"\n",
+            255,
+        ));
     }
     Ok(r)
 }
@@ -100,13 +119,23 @@ impl RouteChange {
             };
         }
         let Some(netns) = netns else {
-            return Err(rtnetlink_answers(&KernelError::Other("No such device".into())));
+            return Err(rtnetlink_answers(&KernelError::Other(
+                "No such device".into(),
+            )));
         };
         let ifindex = if self.add {
             let Some(via) = self.via else {
-                return Err(CommandOutput::fail("RTNETLINK answers: No such device\n", 2));
+                return Err(CommandOutput::fail(
+                    "RTNETLINK answers: No such device\n",
+                    2,
+                ));
             };
-            netns.addrs.iter().find(|a| a.cidr.contains(via)).map(|a| a.ifindex).ok_or_else(invalid_gateway)?
+            netns
+                .addrs
+                .iter()
+                .find(|a| a.cidr.contains(via))
+                .map(|a| a.ifindex)
+                .ok_or_else(invalid_gateway)?
         } else {
             let dst = self.dst.expect("checked at parse");
             netns
@@ -125,7 +154,12 @@ impl RouteChange {
 }
 
 impl Change for RouteChange {
-    fn ops(&self, state: &KernelState, ns: &NetnsName, _: &mut MacSource) -> Result<Vec<Op>, CommandOutput> {
+    fn ops(
+        &self,
+        state: &KernelState,
+        ns: &NetnsName,
+        _: &mut MacSource,
+    ) -> Result<Vec<Op>, CommandOutput> {
         let route = RouteSpec {
             dst: self.dst.expect("checked at parse"),
             via: self.via,
@@ -133,7 +167,11 @@ impl Change for RouteChange {
             onlink: self.onlink,
         };
         let ns = ns.clone();
-        Ok(vec![if self.add { Op::RouteAdd { ns, route } } else { Op::RouteDel { ns, route } }])
+        Ok(vec![if self.add {
+            Op::RouteAdd { ns, route }
+        } else {
+            Op::RouteDel { ns, route }
+        }])
     }
 
     fn kernel_error(&self, _: &Op, err: &KernelError) -> CommandOutput {

@@ -1,46 +1,52 @@
 //! Parsing and planning of `ip` changes against a hand-built state (no kernel needed).
 
-use docknet_engine::state::{Addr, AddrScope, Link, LinkKind, Netns, OperState};
-use docknet_engine::{CommandOutput, Ipv4Cidr, KernelState, LinkAddKind, NetnsName, Op, RouteSpec};
+use docknet_engine::{
+    CommandOutput, Ipv4Cidr, Kernel, KernelState, LinkAddKind, Mac, NetnsName, Op, RouteSpec,
+};
 
 use super::{addr, link, route, Change};
 use crate::runner::mac::MacSource;
 
-fn link_(ifindex: u32, name: &str, kind: LinkKind, up: bool) -> Link {
-    Link {
-        ifindex,
-        name: name.into(),
-        kind,
-        mac: docknet_engine::Mac([2, 0, 0, 0, 0, ifindex as u8]),
-        mtu: 1500,
-        up,
-        lower_up: up,
-        operstate: if up { OperState::Up } else { OperState::Down },
-        qdisc: "noqueue".into(),
-        txqlen: 1000,
-        master: None,
-        peer: None,
-        port_state: None,
-    }
-}
-
-/// host: lo(1), b0 bridge up with 10.1.1.1/24 (2), v1 veth (3).
+/// host: lo, b0 (bridge, up, 10.1.1.1/24), v1 (veth, down, peer v1p); built on the sim.
 pub(crate) fn state() -> KernelState {
-    let mut host = Netns::default();
-    host.links.insert(1, link_(1, "lo", LinkKind::Loopback, true));
-    host.links.insert(2, link_(2, "b0", LinkKind::Bridge { stp: false }, true));
-    host.links.insert(3, link_(3, "v1", LinkKind::Veth, false));
-    host.addrs.push(Addr {
-        ifindex: 2,
-        cidr: Ipv4Cidr::parse("10.1.1.1/24").unwrap(),
-        broadcast: None,
-        scope: AddrScope::Global,
-        label: "b0".into(),
-        secondary: false,
-    });
-    let mut s = KernelState::default();
-    s.namespaces.insert(NetnsName::host(), host);
-    s
+    let host = NetnsName::host();
+    let ops = [
+        Op::LinkSetUp {
+            ns: host.clone(),
+            name: "lo".into(),
+            up: true,
+        },
+        Op::LinkAdd {
+            ns: host.clone(),
+            name: "b0".into(),
+            mac: Some(Mac([2, 0, 0, 0, 0, 2])),
+            kind: LinkAddKind::Bridge,
+        },
+        Op::LinkSetUp {
+            ns: host.clone(),
+            name: "b0".into(),
+            up: true,
+        },
+        Op::LinkAdd {
+            ns: host.clone(),
+            name: "v1".into(),
+            mac: Some(Mac([2, 0, 0, 0, 0, 3])),
+            kind: LinkAddKind::Veth {
+                peer: "v1p".into(),
+                peer_ns: None,
+                peer_mac: None,
+            },
+        },
+        Op::AddrAdd {
+            ns: host.clone(),
+            dev: "b0".into(),
+            addr: Ipv4Cidr::parse("10.1.1.1/24").unwrap(),
+            broadcast: false,
+        },
+    ];
+    let mut sim = docknet_sim::Sim::new();
+    sim.apply_all(&ops).expect("a valid setup");
+    sim.observe().expect("observable")
 }
 
 fn plan(change: Option<Box<dyn Change>>) -> Result<Vec<Op>, CommandOutput> {
@@ -69,22 +75,40 @@ fn show_verbs_are_left_to_renderers() {
 #[test]
 fn link_add_bridge_and_veth() {
     let ops = plan(link::change("add", &args("testbridge type bridge"))).unwrap();
-    assert!(matches!(&ops[..], [Op::LinkAdd { name, mac: Some(_), kind: LinkAddKind::Bridge, .. }] if name == "testbridge"));
+    assert!(
+        matches!(&ops[..], [Op::LinkAdd { name, mac: Some(_), kind: LinkAddKind::Bridge, .. }] if name == "testbridge")
+    );
     let ops = plan(link::change("add", &args("va type veth peer name vb"))).unwrap();
-    assert!(matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, peer_mac: Some(_), .. }, .. }] if peer == "vb"));
+    assert!(
+        matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, peer_mac: Some(_), .. }, .. }] if peer == "vb")
+    );
     let ops = plan(link::change("add", &args("va type veth"))).unwrap();
-    assert!(matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, .. }, .. }] if peer == "veth0"));
+    assert!(
+        matches!(&ops[..], [Op::LinkAdd { kind: LinkAddKind::Veth { peer, .. }, .. }] if peer == "veth0")
+    );
 }
 
 #[test]
 fn link_errors_match_iproute2() {
-    assert_eq!(err(plan(link::change("add", &args("b0 type bridge")))), ("RTNETLINK answers: File exists\n".into(), 2));
+    assert_eq!(
+        err(plan(link::change("add", &args("b0 type bridge")))),
+        ("RTNETLINK answers: File exists\n".into(), 2)
+    );
     assert_eq!(err(plan(link::change("add", &args("x")))).1, 1);
-    assert_eq!(err(plan(link::change("add", &args("x type foo")))), ("Error: Unknown device type.\n".into(), 2));
-    assert_eq!(err(plan(link::change("set", &args("nosuch up")))), ("Cannot find device \"nosuch\"\n".into(), 1));
+    assert_eq!(
+        err(plan(link::change("add", &args("x type foo")))),
+        ("Error: Unknown device type.\n".into(), 2)
+    );
+    assert_eq!(
+        err(plan(link::change("set", &args("nosuch up")))),
+        ("Cannot find device \"nosuch\"\n".into(), 1)
+    );
     assert_eq!(
         err(plan(link::change("set", &args("v1 master nosuch")))),
-        ("Error: argument \"nosuch\" is wrong: Device does not exist\n\n".into(), 255)
+        (
+            "Error: argument \"nosuch\" is wrong: Device does not exist\n\n".into(),
+            255
+        )
     );
     assert_eq!(err(plan(link::change("set", &args("v1 foo bar")))).1, 255);
     assert_eq!(err(plan(link::change("del", &args("nosuch")))).1, 1);
@@ -103,19 +127,40 @@ fn link_set_orders_ops() {
 #[test]
 fn addr_add_and_del() {
     let ops = plan(addr::change("add", &args("10.10.10.1/24 dev v1"))).unwrap();
-    assert!(matches!(&ops[..], [Op::AddrAdd { broadcast: false, .. }]));
+    assert!(matches!(
+        &ops[..],
+        [Op::AddrAdd {
+            broadcast: false,
+            ..
+        }]
+    ));
     let ops = plan(addr::change("a", &args("10.10.10.1/24 brd + dev v1"))).unwrap();
-    assert!(matches!(&ops[..], [Op::AddrAdd { broadcast: true, .. }]));
+    assert!(matches!(
+        &ops[..],
+        [Op::AddrAdd {
+            broadcast: true,
+            ..
+        }]
+    ));
     let ops = plan(addr::change("del", &args("10.1.1.1/24 dev b0"))).unwrap();
     assert!(matches!(&ops[..], [Op::AddrDel { .. }]));
     assert_eq!(
         err(plan(addr::change("add", &args("10.1.1.1/24 dev b0")))),
         ("Error: ipv4: Address already assigned.\n".into(), 2)
     );
-    assert_eq!(err(plan(addr::change("del", &args("10.1.1.9/24 dev b0")))), ("Error: ipv4: Address not found.\n".into(), 2));
-    assert_eq!(err(plan(addr::change("add", &args("10.1.1.300/24 dev b0")))).1, 1);
+    assert_eq!(
+        err(plan(addr::change("del", &args("10.1.1.9/24 dev b0")))),
+        ("Error: ipv4: Address not found.\n".into(), 2)
+    );
+    assert_eq!(
+        err(plan(addr::change("add", &args("10.1.1.300/24 dev b0")))).1,
+        1
+    );
     assert_eq!(err(plan(addr::change("add", &args("10.1.1.3/24")))).1, 1);
-    assert_eq!(err(plan(addr::change("add", &args("10.1.1.3/24 dev nosuch")))).1, 1);
+    assert_eq!(
+        err(plan(addr::change("add", &args("10.1.1.3/24 dev nosuch")))).1,
+        1
+    );
 }
 
 #[test]
@@ -125,10 +170,24 @@ fn route_resolves_devices() {
         ops,
         [Op::RouteAdd {
             ns: NetnsName::host(),
-            route: RouteSpec { dst: None, via: "10.1.1.254".parse().ok(), dev: "b0".into(), onlink: false }
+            route: RouteSpec {
+                dst: None,
+                via: "10.1.1.254".parse().ok(),
+                dev: "b0".into(),
+                onlink: false
+            }
         }]
     );
-    assert_eq!(err(plan(route::change("add", &args("default via 10.9.9.9")))), ("Error: Nexthop has invalid gateway.\n".into(), 2));
-    assert_eq!(err(plan(route::change("del", &args("10.8.0.0/16")))), ("RTNETLINK answers: No such process\n".into(), 2));
-    assert_eq!(err(plan(route::change("add", &args("10.8.0.0/16")))), ("RTNETLINK answers: No such device\n".into(), 2));
+    assert_eq!(
+        err(plan(route::change("add", &args("default via 10.9.9.9")))),
+        ("Error: Nexthop has invalid gateway.\n".into(), 2)
+    );
+    assert_eq!(
+        err(plan(route::change("del", &args("10.8.0.0/16")))),
+        ("RTNETLINK answers: No such process\n".into(), 2)
+    );
+    assert_eq!(
+        err(plan(route::change("add", &args("10.8.0.0/16")))),
+        ("RTNETLINK answers: No such device\n".into(), 2)
+    );
 }

@@ -3,10 +3,23 @@
 use serde_json::Value;
 
 use super::parse::{Arg, Node, Pipeline};
+use super::typed::{is_marker, untyped, NIL, STRUCT, TIME};
 
-/// Variables in scope, innermost last.
+/// How a missing field or key behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Prints `<no value>` (Go's default on `map[string]interface{}`).
+    Lenient,
+    /// On a typed view: an unknown struct field fails (the caller then retries raw).
+    Typed,
+    /// `missingkey=error`: a missing key fails the template.
+    Strict,
+}
+
+/// Variables in scope, innermost last, and how missing keys behave.
 struct Scope {
     vars: Vec<(String, Value)>,
+    mode: Mode,
 }
 
 impl Scope {
@@ -20,8 +33,25 @@ impl Scope {
     }
 }
 
-/// Go's `fmt.Sprint` of a value decoded from JSON (maps print with sorted keys).
+/// Go's `fmt.Sprint` of a value decoded from JSON (maps print with sorted keys); typed
+/// views print structs as `{a b}`, times as `time.Time.String()`, nil maps as `map[]`.
 pub fn go_print(v: &Value) -> String {
+    if let Value::Object(m) = v {
+        if let Some(Value::String(t)) = m.get(TIME) {
+            return t.clone();
+        }
+        if let Some(Value::String(what)) = m.get(NIL) {
+            return if what == "map" { "map[]" } else { "[]" }.to_string();
+        }
+        if let Some(Value::Array(names)) = m.get(STRUCT) {
+            let parts: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.as_str())
+                .map(|n| go_print_inner(&m[n]))
+                .collect();
+            return format!("{{{}}}", parts.join(" "));
+        }
+    }
     match v {
         Value::Null => "<no value>".to_string(),
         Value::Bool(b) => b.to_string(),
@@ -32,7 +62,7 @@ pub fn go_print(v: &Value) -> String {
             format!("[{}]", parts.join(" "))
         }
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
+            let mut keys: Vec<&String> = m.keys().filter(|k| !is_marker(k)).collect();
             keys.sort();
             let parts: Vec<String> = keys
                 .iter()
@@ -50,8 +80,16 @@ fn go_print_inner(v: &Value) -> String {
     }
 }
 
-/// Go's template truth: false, 0, "", nil and empty collections are false.
+/// Go's template truth: false, 0, "", nil and empty collections are false; structs true.
 fn truthy(v: &Value) -> bool {
+    if let Value::Object(m) = v {
+        if m.contains_key(NIL) {
+            return false;
+        }
+        if m.contains_key(STRUCT) || m.contains_key(TIME) {
+            return true;
+        }
+    }
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -62,20 +100,60 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-fn field(v: &Value, path: &[String]) -> Value {
+/// Go struct field names whose JSON name differs: Docker runs templates on typed structs
+/// first, so `{{.ID}}` works on an inspect document that only has `Id`.
+fn go_alias(name: &str) -> Option<&'static str> {
+    match name {
+        "ID" => Some("Id"),
+        "AuxAddress" => Some("AuxiliaryAddresses"),
+        _ => None,
+    }
+}
+
+/// `.A.B` on `v`. A missing key prints `<no value>` (lenient), fails on a typed struct
+/// (typed, so the caller retries on the raw document) or fails with Go's wording (strict);
+/// `shown` is the operand as written and `pos` its byte offset.
+fn field(v: &Value, path: &[String], mode: Mode, shown: &str, pos: usize) -> Result<Value, String> {
     let mut cur = v.clone();
     for f in path {
         cur = match cur {
-            Value::Object(m) => m.get(f).cloned().unwrap_or(Value::Null),
+            Value::Object(m) if m.contains_key(STRUCT) || mode == Mode::Typed => match m.get(f) {
+                Some(x) if !m.contains_key(NIL) => x.clone(),
+                _ if m.contains_key(STRUCT) => {
+                    return Err(format!(
+                        "{pos}: executing \"\" at <{shown}>: can't evaluate field {f}"
+                    ))
+                }
+                _ => Value::Null,
+            },
+            Value::Object(m) => match m.get(f).or_else(|| go_alias(f).and_then(|a| m.get(a))) {
+                Some(x) => x.clone(),
+                None if mode == Mode::Strict => {
+                    return Err(format!(
+                        "{pos}: executing \"\" at <{shown}>: map has no entry for key \"{f}\""
+                    ))
+                }
+                None => Value::Null,
+            },
+            Value::Null if mode != Mode::Lenient => {
+                return Err(format!(
+                    "{pos}: executing \"\" at <{shown}>: nil pointer evaluating interface {{}}.{f}"
+                ))
+            }
             _ => Value::Null,
         };
     }
-    cur
+    Ok(cur)
+}
+
+/// A sub-expression's field path never errors (Docker's typed run would have printed it).
+fn lenient(v: &Value, path: &[String]) -> Value {
+    field(v, path, Mode::Lenient, "", 0).unwrap_or(Value::Null)
 }
 
 /// `json`: compact, no HTML escaping (Docker's template func).
 pub fn to_json(v: &Value) -> String {
-    serde_json::to_string(v).expect("serializing a Value cannot fail")
+    serde_json::to_string(&untyped(v)).expect("serializing a Value cannot fail")
 }
 
 fn as_str(v: &Value) -> String {
@@ -105,12 +183,14 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let mut cur = args.first().cloned().unwrap_or(Value::Null);
             for k in &args[1..] {
                 cur = match (&cur, k) {
-                    (Value::Object(m), Value::String(s)) => m.get(s).cloned().unwrap_or(Value::Null),
+                    (Value::Object(m), Value::String(s)) if !is_marker(s) => {
+                        m.get(s).cloned().unwrap_or(Value::Null)
+                    }
                     (Value::Array(a), Value::Number(n)) => {
                         let i = n.as_u64().unwrap_or(u64::MAX) as usize;
-                        a.get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("error calling index: index out of range: {i}"))?
+                        a.get(i).cloned().ok_or_else(|| {
+                            format!("error calling index: index out of range: {i}")
+                        })?
                     }
                     _ => Value::Null,
                 };
@@ -121,7 +201,7 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             want(1)?;
             let n = match &args[0] {
                 Value::Array(a) => a.len(),
-                Value::Object(m) => m.len(),
+                Value::Object(m) => m.keys().filter(|k| !is_marker(k)).count(),
                 Value::String(s) => s.len(),
                 _ => return Err("error calling len: len of nil pointer".to_string()),
             };
@@ -152,7 +232,11 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let mut out = String::new();
             let mut start = true;
             for c in s.chars() {
-                out.extend(if start { c.to_uppercase().collect::<Vec<_>>() } else { vec![c] });
+                out.extend(if start {
+                    c.to_uppercase().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                });
                 start = c.is_whitespace();
             }
             Value::String(out)
@@ -166,10 +250,13 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let fmt = args.first().map(as_str).unwrap_or_default();
             Value::String(printf(&fmt, &args[1..]))
         }
-        "eq" => Value::Bool(args.len() > 1 && args[1..].iter().any(|a| a == &args[0])),
+        "eq" => {
+            let first = untyped(&args[0]);
+            Value::Bool(args.len() > 1 && args[1..].iter().any(|a| untyped(a) == first))
+        }
         "ne" => {
             want(2)?;
-            Value::Bool(args[0] != args[1])
+            Value::Bool(untyped(&args[0]) != untyped(&args[1]))
         }
         "not" => {
             want(1)?;
@@ -219,13 +306,23 @@ fn printf(fmt: &str, args: &[Value]) -> String {
 
 fn eval_arg(arg: &Arg, dot: &Value, scope: &mut Scope) -> Result<Value, String> {
     Ok(match arg {
-        Arg::Dot(path) => field(dot, path),
-        Arg::Var(name, path) => field(&scope.get(name)?, path),
+        Arg::Dot(path, pos) => {
+            let shown = format!(".{}", path.join("."));
+            field(dot, path, scope.mode, &shown, *pos)?
+        }
+        Arg::Var(name, path, pos) => {
+            let mut shown = name.clone();
+            for p in path {
+                shown.push('.');
+                shown.push_str(p);
+            }
+            field(&scope.get(name)?, path, scope.mode, &shown, *pos)?
+        }
         Arg::Str(s) => Value::String(s.clone()),
         Arg::Int(n) => Value::from(*n),
         Arg::Bool(b) => Value::Bool(*b),
         Arg::Func(f) => call(f, Vec::new())?,
-        Arg::Sub(p, path) => field(&eval_pipeline(p, dot, scope)?, path),
+        Arg::Sub(p, path) => lenient(&eval_pipeline(p, dot, scope)?, path),
     })
 }
 
@@ -297,8 +394,9 @@ fn run(nodes: &[Node], dot: &Value, scope: &mut Scope, out: &mut String) -> Resu
                         .enumerate()
                         .map(|(i, x)| (Value::from(i), x.clone()))
                         .collect(),
-                    Value::Object(m) => {
-                        let mut keys: Vec<&String> = m.keys().collect();
+                    Value::Object(m) if m.contains_key(NIL) => Vec::new(),
+                    Value::Object(m) if !m.contains_key(STRUCT) && !m.contains_key(TIME) => {
+                        let mut keys: Vec<&String> = m.keys().filter(|k| !is_marker(k)).collect();
                         keys.sort();
                         keys.into_iter()
                             .map(|k| (Value::String(k.clone()), m[k.as_str()].clone()))
@@ -330,9 +428,10 @@ fn run(nodes: &[Node], dot: &Value, scope: &mut Scope, out: &mut String) -> Resu
 }
 
 /// Executes `nodes` with `dot` as `.` and `$`.
-pub fn execute(nodes: &[Node], dot: &Value) -> Result<String, String> {
+pub fn execute(nodes: &[Node], dot: &Value, mode: Mode) -> Result<String, String> {
     let mut scope = Scope {
         vars: vec![("$".to_string(), dot.clone())],
+        mode,
     };
     let mut out = String::new();
     run(nodes, dot, &mut scope, &mut out)?;

@@ -3,10 +3,10 @@
 /// One operand of a command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
-    /// `.`, `.A.B`: fields of the current value.
-    Dot(Vec<String>),
-    /// `$`, `$x`, `$x.A`: a variable and fields of it.
-    Var(String, Vec<String>),
+    /// `.`, `.A.B`: fields of the current value, and the byte offset of the operand.
+    Dot(Vec<String>, usize),
+    /// `$`, `$x`, `$x.A`: a variable and fields of it, and the byte offset.
+    Var(String, Vec<String>, usize),
     /// `"text"` or `` `text` ``.
     Str(String),
     /// An integer literal.
@@ -43,9 +43,12 @@ pub enum Node {
     With(Pipeline, Vec<Node>, Vec<Node>),
 }
 
+/// One lexed piece: text, or an action's inside with its byte offset in the source.
+type Piece = (bool, String, usize);
+
 /// Splits source into text and action pieces, honouring `{{-` and `-}}` trimming.
-fn lex(src: &str) -> Result<Vec<(bool, String)>, String> {
-    let mut out: Vec<(bool, String)> = Vec::new();
+fn lex(src: &str) -> Result<Vec<Piece>, String> {
+    let mut out: Vec<Piece> = Vec::new();
     let mut rest = src;
     while let Some(start) = rest.find("{{") {
         let mut text = rest[..start].to_string();
@@ -55,7 +58,7 @@ fn lex(src: &str) -> Result<Vec<(bool, String)>, String> {
             inner_start += 1;
         }
         if !text.is_empty() {
-            out.push((false, text));
+            out.push((false, text, 0));
         }
         let Some(end_rel) = find_close(&rest[inner_start..]) else {
             return Err("unclosed action".to_string());
@@ -67,7 +70,9 @@ fn lex(src: &str) -> Result<Vec<(bool, String)>, String> {
             inner = &inner[..inner.len() - 1];
             trim_next = true;
         }
-        out.push((true, inner.trim().to_string()));
+        let base = src.len() - rest.len() + inner_start;
+        let lead = inner.len() - inner.trim_start().len();
+        out.push((true, inner.trim().to_string(), base + lead));
         rest = &rest[after..];
         if trim_next {
             let trimmed = rest.trim_start();
@@ -76,7 +81,7 @@ fn lex(src: &str) -> Result<Vec<(bool, String)>, String> {
         }
     }
     if !rest.is_empty() {
-        out.push((false, rest.to_string()));
+        out.push((false, rest.to_string(), 0));
     }
     Ok(out)
 }
@@ -110,8 +115,10 @@ fn find_close(s: &str) -> Option<usize> {
     None
 }
 
-/// Splits an action into tokens: words, strings, `|`, `(`, `)`, `:=`, `,`.
-fn tokens(s: &str) -> Result<Vec<String>, String> {
+/// Splits an action into tokens (words, strings, `|`, `(`, `)`, `:=`, `,`) with their byte
+/// offsets, `base` being the offset of `s` in the template.
+fn tokens(s: &str, base: usize) -> Result<Vec<(String, usize)>, String> {
+    let offsets: Vec<usize> = s.char_indices().map(|(i, _)| base + i).collect();
     let mut out = Vec::new();
     let cs: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -130,16 +137,16 @@ fn tokens(s: &str) -> Result<Vec<String>, String> {
             if j >= cs.len() {
                 return Err("unterminated quoted string".to_string());
             }
-            out.push(cs[i..=j].iter().collect());
+            out.push((cs[i..=j].iter().collect(), offsets[i]));
             i = j + 1;
         } else if c == '|' || c == '(' || c == ')' || c == ',' {
-            out.push(c.to_string());
+            out.push((c.to_string(), offsets[i]));
             i += 1;
         } else if c == ':' && cs.get(i + 1) == Some(&'=') {
-            out.push(":=".to_string());
+            out.push((":=".to_string(), offsets[i]));
             i += 2;
         } else if c == ')' {
-            out.push(")".into());
+            out.push((")".into(), offsets[i]));
             i += 1;
         } else {
             let mut j = i;
@@ -151,7 +158,7 @@ fn tokens(s: &str) -> Result<Vec<String>, String> {
             }
             let word: String = cs[i..j].iter().collect();
             // `(...)`.Field: a closing paren glued to fields arrives as a separate token.
-            out.push(word);
+            out.push((word, offsets[i]));
             i = j;
         }
     }
@@ -183,16 +190,19 @@ fn unquote(t: &str) -> Result<String, String> {
 }
 
 fn fields(path: &str) -> Vec<String> {
-    path.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
-fn operand(tok: &str) -> Result<Arg, String> {
+fn operand(tok: &str, pos: usize) -> Result<Arg, String> {
     if tok.starts_with('.') {
-        return Ok(Arg::Dot(fields(tok)));
+        return Ok(Arg::Dot(fields(tok), pos));
     }
     if let Some(v) = tok.strip_prefix('$') {
         let (name, path) = v.split_once('.').unwrap_or((v, ""));
-        return Ok(Arg::Var(format!("${name}"), fields(path)));
+        return Ok(Arg::Var(format!("${name}"), fields(path), pos));
     }
     if tok.starts_with('"') || tok.starts_with('`') {
         return unquote(tok).map(Arg::Str);
@@ -210,47 +220,50 @@ fn operand(tok: &str) -> Result<Arg, String> {
 }
 
 /// Parses a pipeline from tokens starting at `*i`, stopping at `)` or the end.
-fn pipeline(toks: &[String], i: &mut usize) -> Result<Pipeline, String> {
+fn pipeline(toks: &[(String, usize)], i: &mut usize) -> Result<Pipeline, String> {
+    let word = |k: usize| toks[k].0.as_str();
     let mut decl = Vec::new();
     // Declarations: `$v :=` or `$k , $v :=`.
     let mut j = *i;
     let mut names = Vec::new();
-    while j < toks.len() && toks[j].starts_with('$') {
-        names.push(toks[j].clone());
+    while j < toks.len() && word(j).starts_with('$') {
+        names.push(toks[j].0.clone());
         j += 1;
-        if j < toks.len() && toks[j] == "," {
+        if j < toks.len() && word(j) == "," {
             j += 1;
             continue;
         }
         break;
     }
-    if !names.is_empty() && j < toks.len() && toks[j] == ":=" {
+    if !names.is_empty() && j < toks.len() && word(j) == ":=" {
         decl = names;
         *i = j + 1;
     }
     let mut cmds = vec![Vec::new()];
     while *i < toks.len() {
-        let t = &toks[*i];
+        let (t, pos) = (&toks[*i].0, toks[*i].1);
         match t.as_str() {
             ")" => break,
             "|" => cmds.push(Vec::new()),
             "(" => {
                 *i += 1;
                 let sub = pipeline(toks, i)?;
-                if *i >= toks.len() || toks[*i] != ")" {
+                if *i >= toks.len() || word(*i) != ")" {
                     return Err("unclosed left paren".to_string());
                 }
                 // `(x).Field`: the field path follows the paren as its own token.
                 let mut path = Vec::new();
-                if let Some(next) = toks.get(*i + 1) {
+                if let Some((next, _)) = toks.get(*i + 1) {
                     if next.starts_with('.') {
                         path = fields(next);
                         *i += 1;
                     }
                 }
-                cmds.last_mut().expect("non-empty").push(Arg::Sub(Box::new(sub), path));
+                cmds.last_mut()
+                    .expect("non-empty")
+                    .push(Arg::Sub(Box::new(sub), path));
             }
-            _ => cmds.last_mut().expect("non-empty").push(operand(t)?),
+            _ => cmds.last_mut().expect("non-empty").push(operand(t, pos)?),
         }
         *i += 1;
     }
@@ -260,12 +273,12 @@ fn pipeline(toks: &[String], i: &mut usize) -> Result<Pipeline, String> {
     Ok(Pipeline { decl, cmds })
 }
 
-fn parse_pipeline(src: &str) -> Result<Pipeline, String> {
-    let toks = tokens(src)?;
+fn parse_pipeline(src: &str, base: usize) -> Result<Pipeline, String> {
+    let toks = tokens(src, base)?;
     let mut i = 0;
     let p = pipeline(&toks, &mut i)?;
     if i < toks.len() {
-        return Err(format!("unexpected {:?} in operand", toks[i]));
+        return Err(format!("unexpected {:?} in operand", toks[i].0));
     }
     Ok(p)
 }
@@ -282,10 +295,11 @@ pub fn parse(src: &str) -> Result<Vec<Node>, String> {
 }
 
 /// Parses nodes until `{{end}}`/`{{else}}` (returned) or the end of input (`None`).
-fn block(pieces: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Option<String>), String> {
+fn block(pieces: &[Piece], i: &mut usize) -> Result<(Vec<Node>, Option<String>), String> {
     let mut nodes = Vec::new();
     while *i < pieces.len() {
-        let (is_action, s) = &pieces[*i];
+        let (is_action, s, base) = &pieces[*i];
+        let base = *base;
         *i += 1;
         if !is_action {
             nodes.push(Node::Text(s.clone()));
@@ -294,11 +308,13 @@ fn block(pieces: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Option<
         if s.starts_with("/*") {
             continue;
         }
-        let (word, rest) = s.split_once(char::is_whitespace).unwrap_or((s.as_str(), ""));
+        let (word, rest) = s
+            .split_once(char::is_whitespace)
+            .unwrap_or((s.as_str(), ""));
         match word {
             "end" | "else" => return Ok((nodes, Some(word.to_string()))),
             "if" | "range" | "with" => {
-                let p = parse_pipeline(rest)?;
+                let p = parse_pipeline(rest, base + (s.len() - rest.len()))?;
                 let (body, end) = block(pieces, i)?;
                 let els = match end.as_deref() {
                     Some("end") => Vec::new(),
@@ -314,7 +330,7 @@ fn block(pieces: &[(bool, String)], i: &mut usize) -> Result<(Vec<Node>, Option<
                     _ => Node::With(p, body, els),
                 });
             }
-            _ => nodes.push(Node::Action(parse_pipeline(s)?)),
+            _ => nodes.push(Node::Action(parse_pipeline(s, base)?)),
         }
     }
     Ok((nodes, None))

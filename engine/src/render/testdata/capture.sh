@@ -6,7 +6,7 @@
 set -e
 cd "$(dirname "$0")"
 mask() { sed -E 's/(gc_timer|forward_delay_timer)( +|":)[0-9]+\.[0-9]+/\1\20.00/g; s/(gc_timer|forward_delay_timer) +0\.00/\1    0.00/g'; }
-child() { unshare --net sleep 600 & echo $!; }
+child() { unshare --net sleep 600 >/dev/null 2>&1 & echo $!; }
 if [ "$1" = host ]; then
   # A Docker-like host: docker0 with two container veths, an empty user bridge, a stray veth
   # pair, and Docker's iptables rules (restored from the recorded dockerd state).
@@ -29,7 +29,9 @@ if [ "$1" = host ]; then
   done
   ip link add vx address 0a:00:00:00:00:01 type veth peer name vy address 0a:00:00:00:00:02
   ip link set vx up
-  iptables-restore < recorded-iptables-save.txt
+  # Replayed as iptables commands, as dockerd issues them: iptables-restore would give the
+  # base chains nft counters, which then count real packets instead of printing [0:0].
+  awk '/^\*/ {t=substr($1,2)} /^:/ {c=substr($1,2); if ($2=="-") print "iptables -t " t " -N " c; else if ($2!="ACCEPT") print "iptables -t " t " -P " c " " $2} /^-A/ {print "iptables -t " t " " $0}' recorded-iptables-save.txt | sh
   sleep 16
   ip link show > host-ip-link.txt
   ip addr show > host-ip-addr.txt
@@ -46,6 +48,9 @@ if [ "$1" = host ]; then
   iptables-save > host-iptables-save.txt
   iptables-save -t nat > host-iptables-save-t-nat.txt
   iptables -t nat -S > host-iptables-t-nat-S.txt
+  iptables -L -n > host-iptables-L-n.txt
+  iptables -t nat -L -n > host-iptables-t-nat-L-n.txt
+  iptables -t nat -L DOCKER -n > host-iptables-t-nat-L-DOCKER-n.txt
   nsenter -t $C1 -n ip link show > ctr-ip-link.txt
   nsenter -t $C1 -n ip addr show > ctr-ip-addr.txt
   nsenter -t $C1 -n ip route show > ctr-ip-route.txt
@@ -94,4 +99,14 @@ elif [ "$1" = lab ]; then
   bridge link show > lab-bridge-link.txt
   ip link show master br0 > lab-ip-link-master-br0.txt
   ip -6 addr show > lab-ip-6-addr.txt
+  ip -j -6 addr show > lab-ip-j-6-addr.txt
+  ip -j link show dev v3 > lab-ip-j-link-v3.txt
+  ip -d link show dev v2 | mask > lab-ip-d-link-v2.txt
+  ip -4 addr show > lab-ip-4-addr.txt
+  ip -br link show > lab-ip-br-link.txt
+  ip -br addr show > lab-ip-br-addr.txt
+  ip -br -4 addr show > lab-ip-br-4-addr.txt
+  bridge -j link show > lab-bridge-j-link.txt
+  ip -d addr show dev v2 | mask > lab-ip-d-addr-v2.txt
+  ip -d -j -4 addr show dev br0 | mask > lab-ip-d-j-4-addr-br0.txt
 fi

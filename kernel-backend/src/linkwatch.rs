@@ -1,0 +1,19 @@
+//! Settling the kernel's linkwatch before link state is read or relied on.
+//!
+//! Carrier changes reach `operstate`, `IFF_RUNNING`, the routes' `linkdown` flag and IPv6
+//! link-local addresses only when linkwatch processes them, from a work queue: at once for
+//! "urgent" events, up to a second later for others (a bridge's own events, and a veth pair
+//! whose two ends have the same ifindex in their two namespaces, e.g. `ens160`=2 in the host
+//! and its peer 2 in "outside"). NETDEV_UP decides on IPv6 addrconf from the operstate, so a
+//! stale one changes what gets created. A plain RTM_GETLINK for one device makes the kernel run
+//! that device's pending linkwatch work first (`rtnl_getlink` calls `linkwatch_sync_dev`;
+//! the ethtool GLINK path only does so for running devices), which turns eventually
+//! consistent link state into a deterministic one, as if time had passed between the ops.
+
+use crate::link;
+use crate::nl::{Conn, NlError};
+
+/// Runs the pending linkwatch work of link `name` (ENODEV if there is no such link).
+pub(crate) async fn sync(conn: &Conn, name: &str) -> Result<(), NlError> {
+    link::index(conn, name).await.map(|_| ())
+}

@@ -1,0 +1,142 @@
+//! Per-op timing of the attach sequence (diagnostic; run with --ignored --nocapture).
+mod common;
+use common::*;
+use docknet_engine::Kernel;
+use docknet_kernel::KernelBackend;
+use std::time::Instant;
+
+#[test]
+#[ignore]
+fn profile_attach_ops() {
+    if !kernel_available() {
+        return;
+    }
+    let mut k = KernelBackend::new().unwrap();
+    k.apply_all(&docker0()).unwrap();
+    let mut totals = [0f64; 11];
+    let n = 20;
+    for i in 0..n {
+        for (j, op) in attach(i).iter().enumerate() {
+            let t = Instant::now();
+            k.apply(op).unwrap();
+            totals[j] += t.elapsed().as_secs_f64() * 1e3;
+        }
+    }
+    for (j, op) in attach(0).iter().enumerate() {
+        let name = format!("{op:?}");
+        println!(
+            "{:8.3} ms  {}",
+            totals[j] / n as f64,
+            &name[..name.find(' ').unwrap_or(name.len())]
+        );
+    }
+}
+
+#[test]
+#[ignore]
+fn profile_fused_attach() {
+    if !kernel_available() {
+        return;
+    }
+    let mut k = KernelBackend::new().unwrap();
+    k.apply_all(&docker0()).unwrap();
+    let n = 50;
+    let t = Instant::now();
+    for i in 0..n {
+        k.apply_all(&attach(i)).unwrap();
+    }
+    println!(
+        "{:8.3} ms  per fused attach, one batch each",
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+    let all: Vec<_> = (n..2 * n).flat_map(attach).collect();
+    let t = Instant::now();
+    k.apply_all(&all).unwrap();
+    println!(
+        "{:8.3} ms  per fused attach, one batch for all",
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+    let t = Instant::now();
+    for i in 0..n {
+        k.apply(&docknet_engine::op::Op::NetnsAdd {
+            ns: ns(&format!("x{i}")),
+        })
+        .unwrap();
+    }
+    println!(
+        "{:8.3} ms  per NetnsAdd",
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+}
+
+#[test]
+#[ignore]
+fn profile_netns_creation_parallelism() {
+    if !kernel_available() {
+        return;
+    }
+    let n = 64;
+    for threads in [1usize, 2, 4, 8] {
+        let t = Instant::now();
+        let fds: Vec<_> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(move || {
+                        (0..n / threads)
+                            .map(|_| {
+                                std::thread::spawn(|| {
+                                    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
+                                        .unwrap();
+                                    std::fs::File::open("/proc/thread-self/ns/net").unwrap()
+                                })
+                                .join()
+                                .unwrap()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        println!(
+            "{:8.3} ms  per netns with {threads} threads",
+            t.elapsed().as_secs_f64() * 1e3 / n as f64
+        );
+        drop(fds);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+#[test]
+#[ignore]
+fn profile_batch_phases() {
+    if !kernel_available() {
+        return;
+    }
+    let mut k = KernelBackend::new().unwrap();
+    k.apply_all(&docker0()).unwrap();
+    let n = 100u32;
+    let adds: Vec<_> = (0..n).map(|i| attach(i)[0].clone()).collect();
+    let t = Instant::now();
+    k.apply_all(&adds).unwrap();
+    println!(
+        "{:8.3} ms  per NetnsAdd (pooled)",
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+    let mut rest = vec![Vec::new(); 4];
+    for i in 0..n {
+        let ops = attach(i);
+        rest[0].extend_from_slice(&ops[1..7]); // fused create
+        rest[1].extend_from_slice(&ops[7..8]); // addr
+        rest[2].extend_from_slice(&ops[8..10]); // lo up, eth0 up
+        rest[3].extend_from_slice(&ops[10..]); // route
+    }
+    for (name, ops) in ["fused create", "addr", "2x up", "route"].iter().zip(&rest) {
+        let t = Instant::now();
+        k.apply_all(ops).unwrap();
+        println!(
+            "{:8.3} ms  per container: {name}",
+            t.elapsed().as_secs_f64() * 1e3 / n as f64
+        );
+    }
+}
