@@ -7,7 +7,7 @@
 //! carries the fact and how it was observed.
 //!
 //! Layout: one module per kernel object. [`netns`] holds a namespace's own tables,
-//! `link` devices and their lifecycle, `bridge` the bridge port/STP/carrier logic, `carrier`
+//! `link` devices, `veth` pairs, `netdev` their lifecycle, `bridge` the bridge port/STP/carrier logic, `carrier`
 //! the linkwatch (operstate) machinery, `addr` IPv4/IPv6 addresses, `route` the main FIB
 //! table, `sysctl`, `iptables`, `nsid`, and `observe` builds the [`KernelState`].
 //!
@@ -27,6 +27,7 @@ mod nsid;
 mod observe;
 mod route;
 mod sysctl;
+mod veth;
 
 pub use error::SimError;
 

@@ -147,14 +147,21 @@ impl Sim {
     }
 
     /// `eth_hw_addr_random`: random, locally administered, unicast.
-    fn random_mac(&mut self) -> Mac {
+    pub(crate) fn random_mac(&mut self) -> Mac {
         let mut b = self.rng.bytes::<6>();
         b[0] = (b[0] & 0xfe) | 0x02;
         Mac(b)
     }
 
     /// Registers a device in `net` with a fresh ifindex; returns its id.
-    fn register(&mut self, net: NetId, name: &str, kind: DevKind, mac: Mac, mtu: u32) -> DevId {
+    pub(crate) fn register(
+        &mut self,
+        net: NetId,
+        name: &str,
+        kind: DevKind,
+        mac: Mac,
+        mtu: u32,
+    ) -> DevId {
         let id = self.alloc_dev_id();
         let (conf4, conf6) = self.net(net).sysctl.defaults_for_new_dev();
         let n = self.net_mut(net);
@@ -246,34 +253,6 @@ impl Sim {
             }
         }
         Ok(())
-    }
-
-    /// veth_newlink: the peer is registered (and its carrier turned off) before the device.
-    fn veth_create(
-        &mut self,
-        net: NetId,
-        name: &str,
-        mac: Option<Mac>,
-        pnet: NetId,
-        peer: &str,
-        peer_mac: Option<Mac>,
-    ) {
-        let pmac = match peer_mac {
-            Some(m) => m,
-            None => self.random_mac(),
-        };
-        let p = self.register(pnet, peer, DevKind::Veth { peer: None }, pmac, 1500);
-        self.dev_mut(p).mac_set = peer_mac.is_some();
-        self.set_carrier(p, false);
-        let dmac = match mac {
-            Some(m) => m,
-            None => self.random_mac(),
-        };
-        let d = self.register(net, name, DevKind::Veth { peer: Some(p) }, dmac, 1500);
-        self.dev_mut(d).mac_set = mac.is_some();
-        self.dev_mut(p).kind = DevKind::Veth { peer: Some(d) };
-        self.set_carrier(d, false);
-        self.ensure_nsid_pair(net, pnet);
     }
 
     /// `ip link del NAME`: a veth takes its peer along; lo cannot go (EOPNOTSUPP).

@@ -1,6 +1,5 @@
 //! The docker CLI 20.10 front end: argv parsing, dispatch, and output/exit-status conventions.
 
-mod ctr_stubs;
 pub mod flags;
 pub mod help;
 pub mod network;

@@ -381,7 +381,7 @@ fn random_create_rm_sequences_keep_invariants() {
             if roll < 6 || live.is_empty() {
                 let name = format!("n{seed}x{step}");
                 let v = variants[(rng.next_u64() % variants.len() as u64) as usize];
-                let subnet = if rng.next_u64() % 3 == 0 {
+                let subnet = if rng.next_u64().is_multiple_of(3) {
                     format!(" --subnet 10.{}.0.0/16", rng.next_u64() % 8)
                 } else {
                     String::new()
@@ -400,7 +400,10 @@ fn random_create_rm_sequences_keep_invariants() {
             } else {
                 let i = (rng.next_u64() % live.len() as u64) as usize;
                 let name = live.remove(i);
-                assert_eq!(docker(&mut e, &mut k, &format!("network rm {name}")).exit, 0);
+                assert_eq!(
+                    docker(&mut e, &mut k, &format!("network rm {name}")).exit,
+                    0
+                );
             }
             let subnets: Vec<_> = e.networks.iter().filter_map(|n| n.subnet).collect();
             for (i, a) in subnets.iter().enumerate() {
@@ -410,7 +413,10 @@ fn random_create_rm_sequences_keep_invariants() {
             }
         }
         for name in live {
-            assert_eq!(docker(&mut e, &mut k, &format!("network rm {name}")).exit, 0);
+            assert_eq!(
+                docker(&mut e, &mut k, &format!("network rm {name}")).exit,
+                0
+            );
         }
         assert_eq!(k.save(), boot, "seed {seed}");
         assert_eq!(k.links, ["docker0"]);
