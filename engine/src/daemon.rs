@@ -197,6 +197,7 @@ COMMIT
                     addr, broadcast, ..
                 } => format!("addr {addr} {broadcast}"),
                 Op::LinkSetUp { up, .. } => format!("up {up}"),
+                Op::LinkSetTxQueueLen { qlen, .. } => format!("qlen {qlen}"),
                 Op::SysctlSet { key, value, .. } => format!("{key}={value}"),
                 other => format!("{other:?}"),
             })
@@ -206,6 +207,7 @@ COMMIT
             [
                 "net.ipv4.ip_forward=1",
                 "add docker0",
+                "qlen 0",
                 "mac 02:42",
                 "addr 172.17.0.1/16 true",
                 "up true"

@@ -89,14 +89,9 @@ impl KernelBackend {
                     r
                 }
                 Op::LinkDel { name, .. } => link::del(conn, name).await,
-                Op::LinkSetUp { name, up, .. } => {
-                    // NETDEV_UP reads the link's operstate (IPv6 addrconf's "link ready"):
-                    // settle it first so the outcome does not depend on linkwatch timing.
-                    if *up {
-                        linkwatch::sync(conn, name).await.map_err(err)?;
-                    }
-                    link::set_up(conn, name, *up).await
-                }
+                // NETDEV_UP reads the link's operstate (IPv6 addrconf's "link ready"): settle
+                // it first so the outcome does not depend on linkwatch timing.
+                Op::LinkSetUp { name, up, .. } => linkwatch::set_up(conn, name, *up).await,
                 Op::LinkSetMaster { name, master, .. } => {
                     let idx = match master {
                         Some(m) => Some(self.lookup(ns_name, ns, m).await.map_err(err)?),

@@ -143,8 +143,7 @@ impl KernelBackend {
             }
             // Raised separately, after a linkwatch sync, exactly as the op-by-op path does it.
             if at.up {
-                linkwatch::sync(&h.conn, at.host).await.ok()?;
-                link::set_up(&h.conn, at.host, true).await.ok()?;
+                linkwatch::set_up(&h.conn, at.host, true).await.ok()?;
             }
             let mut known = self.known.borrow_mut();
             known.insert((at.host_ns.clone(), at.host.to_string()), host_idx);

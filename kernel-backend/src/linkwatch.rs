@@ -17,3 +17,11 @@ use crate::nl::{Conn, NlError};
 pub(crate) async fn sync(conn: &Conn, name: &str) -> Result<(), NlError> {
     link::index(conn, name).await.map(|_| ())
 }
+
+/// Brings `name` up or down, syncing its linkwatch state first. Both requests go out at once:
+/// the kernel handles a socket's requests in order, so the sync still happens before the
+/// change, without a round trip in between.
+pub(crate) async fn set_up(conn: &Conn, name: &str, up: bool) -> Result<(), NlError> {
+    let (_, r) = futures::join!(sync(conn, name), link::set_up(conn, name, up));
+    r
+}

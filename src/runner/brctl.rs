@@ -10,6 +10,7 @@ use docknet_engine::state::LinkKind;
 use docknet_engine::{CommandOutput, Kernel, KernelState, LinkAddKind, NetnsName, Op};
 
 use super::mac::MacSource;
+use super::observed::Observed;
 use super::{show, Outcome};
 use crate::scenario::host_if::IFNAME_MAX;
 
@@ -48,7 +49,7 @@ fn fail(stderr: String) -> CommandOutput {
 
 /// Runs `brctl ARGS...` in namespace `ns`.
 pub fn run(
-    kernel: &mut dyn Kernel,
+    kernel: &mut Observed<'_>,
     macs: &mut MacSource,
     ns: &NetnsName,
     argv: &[String],
@@ -82,7 +83,7 @@ pub fn run(
             exit: 1,
         });
     }
-    let state = match kernel.observe() {
+    let state = match kernel.state() {
         Ok(s) => s,
         Err(e) => {
             return Outcome::plain(fail(format!(
@@ -91,9 +92,9 @@ pub fn run(
         }
     };
     let (ops, refusal) = match name {
-        "addbr" => whole(addbr(&state, ns, &args[0], macs)),
-        "delbr" => whole(delbr(&state, ns, &args[0])),
-        _ => ports(&state, ns, name == "addif", &args[0], &args[1..]),
+        "addbr" => whole(addbr(state, ns, &args[0], macs)),
+        "delbr" => whole(delbr(state, ns, &args[0])),
+        _ => ports(state, ns, name == "addif", &args[0], &args[1..]),
     };
     for op in &ops {
         if let Err(e) = kernel.apply(op) {

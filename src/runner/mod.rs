@@ -15,6 +15,7 @@ pub mod brctl;
 pub mod host;
 pub mod iproute;
 pub mod mac;
+pub mod observed;
 pub mod show;
 
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
@@ -23,6 +24,7 @@ use crate::error::Error;
 use crate::scenario::Scenario;
 use crate::transcript::{StepRecord, ToolRun, Transcript};
 use mac::MacSource;
+use observed::Observed;
 
 /// Where Docker keeps its sandbox keys (`ls` of it lists namespaces).
 pub const NETNS_DIR: &str = "/var/run/docker/netns";
@@ -83,7 +85,7 @@ pub fn replay(
 
 /// A started host: the kernel, the daemon, and the scenario's own MAC source.
 pub struct Runner<'k> {
-    kernel: &'k mut dyn Kernel,
+    kernel: Observed<'k>,
     engine: Engine,
     macs: MacSource,
 }
@@ -96,7 +98,8 @@ impl<'k> Runner<'k> {
         kernel: &'k mut dyn Kernel,
     ) -> Result<Self, Error> {
         let mut macs = MacSource::new(seed);
-        host::build(kernel, &scenario.host_ifs, &mut macs)?;
+        let mut kernel = Observed::new(kernel);
+        host::build(&mut kernel, &scenario.host_ifs, &mut macs)?;
         let mut runner = Runner {
             kernel,
             engine: Engine::new(seed),
@@ -105,17 +108,21 @@ impl<'k> Runner<'k> {
         runner.tell_host_routes();
         runner
             .engine
-            .boot(runner.kernel)
+            .boot(&mut runner.kernel)
             .map_err(|e| Error::Setup(format!("daemon start: {e}")))?;
         Ok(runner)
     }
 
     /// libnetwork reads the host's routes to keep automatic subnets off them; they change
-    /// with every `ip route`/`ip addr` step, so the daemon is told before each command.
+    /// with every `ip route`/`ip addr` step and every network, so the daemon is told before
+    /// each command whenever an op was applied since it was last told.
     fn tell_host_routes(&mut self) {
-        if let Ok(state) = self.kernel.observe() {
-            self.engine
-                .set_host_routes(Engine::host_route_destinations(&state));
+        if self.kernel.is_fresh() {
+            return;
+        }
+        if let Ok(state) = self.kernel.state() {
+            let routes = Engine::host_route_destinations(state);
+            self.engine.set_host_routes(routes);
         }
     }
 
@@ -138,9 +145,9 @@ impl<'k> Runner<'k> {
     /// Runs a network tool as if in namespace `ns`.
     fn tool(&mut self, ns: &NetnsName, argv: &[String]) -> Outcome {
         match argv.first().map(String::as_str) {
-            Some("ip") => iproute::run(self.kernel, &mut self.macs, ns, argv),
-            Some("brctl") => brctl::run(self.kernel, &mut self.macs, ns, argv),
-            Some("bridge" | "iptables-save" | "iptables") => show::show(self.kernel, ns, argv),
+            Some("ip") => iproute::run(&mut self.kernel, &mut self.macs, ns, argv),
+            Some("brctl") => brctl::run(&mut self.kernel, &mut self.macs, ns, argv),
+            Some("bridge" | "iptables-save" | "iptables") => show::show(&mut self.kernel, ns, argv),
             _ => unsupported(argv),
         }
     }
@@ -156,7 +163,7 @@ impl<'k> Runner<'k> {
             return self.docker_exec(argv, &args[at..]);
         }
         self.tell_host_routes();
-        Outcome::plain(self.engine.docker(self.kernel, args))
+        Outcome::plain(self.engine.docker(&mut self.kernel, args))
     }
 
     /// `docker exec [OPTIONS] CONTAINER CMD...`: CMD runs in the container's namespace. The
@@ -213,7 +220,7 @@ impl<'k> Runner<'k> {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let found = self.engine.docker(self.kernel, &query);
+        let found = self.engine.docker(&mut self.kernel, &query);
         if found.exit != 0 {
             return CommandOutput::fail(format!("Error: No such container: {container}\n"), 1);
         }
@@ -254,7 +261,7 @@ impl<'k> Runner<'k> {
         let known = self.engine.sandbox_keys().contains(&ns.0)
             || self
                 .kernel
-                .observe()
+                .state()
                 .is_ok_and(|s| s.namespaces.contains_key(&ns) && ns.0.starts_with('/'));
         if !known {
             return Outcome::plain(CommandOutput::fail(

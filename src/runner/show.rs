@@ -1,14 +1,15 @@
 //! Show commands (`ip ... show`, `brctl show`, `bridge link`, `iptables-save`,
 //! `ip netns list-id`): observe the kernel, then let the engine's renderers print it.
 
-use docknet_engine::{CommandOutput, Kernel, NetnsName};
+use docknet_engine::{CommandOutput, NetnsName};
 
+use super::observed::Observed;
 use super::Outcome;
 use crate::transcript::ToolRun;
 
 /// Renders `argv` as the real tool would print it in namespace `ns`.
-pub fn show(kernel: &mut dyn Kernel, ns: &NetnsName, argv: &[String]) -> Outcome {
-    let state = match kernel.observe() {
+pub fn show(kernel: &mut Observed<'_>, ns: &NetnsName, argv: &[String]) -> Outcome {
+    let state = match kernel.state() {
         Ok(state) => state,
         Err(e) => {
             return Outcome::plain(CommandOutput::fail(
@@ -17,7 +18,7 @@ pub fn show(kernel: &mut dyn Kernel, ns: &NetnsName, argv: &[String]) -> Outcome
             ))
         }
     };
-    match render(&state, ns, argv) {
+    match render(state, ns, argv) {
         Some(output) => Outcome {
             output,
             tool: Some(ToolRun {

@@ -366,6 +366,16 @@ pub(crate) fn bridge_device_ops(
             name: bridge.to_string(),
         }),
     );
+    // libnetwork's netlink.Bridge carries a zero TxQLen, which netlink sends as IFLA_TXQLEN 0:
+    // docker0 and br-* show no `qlen` in `ip link`, unlike a bridge made with `brctl addbr`.
+    plan.push(
+        Op::LinkSetTxQueueLen {
+            ns: host.clone(),
+            name: bridge.to_string(),
+            qlen: 0,
+        },
+        None,
+    );
     plan.push(
         Op::LinkSetMac {
             ns: host.clone(),

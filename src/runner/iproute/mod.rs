@@ -14,6 +14,7 @@ mod route;
 use docknet_engine::{CommandOutput, Kernel, KernelError, KernelState, NetnsName, Op};
 
 use super::mac::MacSource;
+use super::observed::Observed;
 use super::{show, unsupported, Outcome};
 
 /// `ip`'s object table, in its own order (prefix matching takes the first hit).
@@ -66,7 +67,7 @@ pub fn matches(word: &str, full: &str) -> bool {
 
 /// Runs `ip ARGS...` in namespace `ns`.
 pub fn run(
-    kernel: &mut dyn Kernel,
+    kernel: &mut Observed<'_>,
     macs: &mut MacSource,
     ns: &NetnsName,
     argv: &[String],
