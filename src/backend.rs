@@ -1,8 +1,13 @@
 //! Which kernel a replay runs on: the simulated one (default) or the real one.
 
-use docknet_engine::Kernel;
+use docknet_engine::{CommandOutput, Kernel};
 
 use crate::error::Error;
+use crate::transcript::ToolRun;
+
+/// Runs the real binary of a rendered show command in the namespace the backend holds, for
+/// comparing docknet's rendering with the real tool's output (real kernels only).
+pub type ToolRunner = Box<dyn FnMut(&ToolRun) -> std::io::Result<CommandOutput>>;
 
 /// A kernel implementation a replay can use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,15 +45,21 @@ impl Backend {
         }
     }
 
-    /// A fresh kernel of this kind, with only the host namespace.
-    pub fn kernel(self) -> Result<Box<dyn Kernel>, Error> {
+    /// A fresh kernel and, for a real kernel, a [`ToolRunner`] that runs the real `ip`,
+    /// `bridge`, `brctl` and `iptables-save` inside it.
+    pub fn kernel_with_tools(self) -> Result<(Box<dyn Kernel>, Option<ToolRunner>), Error> {
         match self {
-            Backend::Sim => sim(),
+            Backend::Sim => Ok((sim()?, None)),
             Backend::Kernel => Err(Error::Backend {
                 backend: self.name().into(),
                 reason: "docknet-kernel is not wired into the CLI yet".into(),
             }),
         }
+    }
+
+    /// A fresh kernel of this kind, with only the host namespace.
+    pub fn kernel(self) -> Result<Box<dyn Kernel>, Error> {
+        self.kernel_with_tools().map(|(kernel, _)| kernel)
     }
 }
 

@@ -19,7 +19,7 @@ pub mod transcript;
 
 pub use backend::Backend;
 pub use error::Error;
-pub use runner::replay;
+pub use runner::{replay, replay_with};
 pub use scenario::{parse, Scenario};
 pub use transcript::Transcript;
 

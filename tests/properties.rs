@@ -124,3 +124,101 @@ proptest! {
         prop_assert!(booted == now, "after {:?} and removing everything:\nboot: {booted:#?}\nnow: {now:#?}", cmds);
     }
 }
+
+/// A step line mixing Docker commands and the Linux tools the runner answers itself.
+fn step_line() -> impl Strategy<Value = String> {
+    let word = || {
+        pick(&[
+            "ip",
+            "link",
+            "addr",
+            "route",
+            "add",
+            "del",
+            "set",
+            "show",
+            "up",
+            "down",
+            "master",
+            "nomaster",
+            "dev",
+            "type",
+            "bridge",
+            "veth",
+            "peer",
+            "name",
+            "brctl",
+            "addbr",
+            "delbr",
+            "addif",
+            "delif",
+            "br0",
+            "docker0",
+            "ens192",
+            "eth0",
+            "10.9.0.1/24",
+            "default",
+            "via",
+            "10.9.0.254",
+            "nsenter",
+            "--net=/var/run/docker/netns/x",
+            "ls",
+            "/var/run/docker/netns",
+            "docker",
+            "exec",
+            "-it",
+            "c1",
+            "run",
+            "-d",
+            "--name",
+            "network",
+            "create",
+            "rm",
+            "-f",
+            "n1",
+            "iptables-save",
+            "-t",
+            "nat",
+        ])
+    };
+    prop_oneof![
+        command().prop_map(|args| format!("docker {}", args.join(" "))),
+        proptest::collection::vec(word(), 1..7).prop_map(|w| w.join(" ")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_steps_replay_without_panic_and_deterministically(
+        lines in proptest::collection::vec(step_line(), 1..25)
+    ) {
+        let mut text = String::from("%host-if ens160 mac 00:50:56:b4:47:61 addr 10.190.16.120/24 gateway 10.190.16.1\n\
+                                     %host-if ens192 mac 00:50:56:b4:9b:ec down\n");
+        for line in &lines {
+            text.push_str("$ ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        let scenario = docknet::parse("prop.scn", &text).expect("generated steps parse");
+        let replay = || {
+            let mut sim = docknet_sim::Sim::new();
+            docknet::replay(&scenario, None, &mut sim).expect("replays").to_text()
+        };
+        prop_assert_eq!(replay(), replay());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Any text parses or is refused with a `file:line: expected ...` message; never a panic.
+    #[test]
+    fn parser_never_panics(text in "([$%# ]?[a-z0-9 '\"\\\\|$()#%./:-]{0,40}\n){0,8}") {
+        match docknet::parse("fuzz.scn", &text) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.to_string().starts_with("fuzz.scn:"), "{e}"),
+        }
+    }
+}

@@ -69,12 +69,16 @@ impl KernelBackend {
                                 mac: *mac,
                                 netns_fd: None,
                                 index: host_idx,
+                                mtu: None,
+                                txqlen: None,
                             };
                             let peer_end = VethEnd {
                                 name: peer,
                                 mac: *peer_mac,
                                 netns_fd: peer_fd.as_ref().map(|(p, _)| p.fd_raw()),
                                 index: peer_idx,
+                                mtu: None,
+                                txqlen: None,
                             };
                             let r = link::add_veth(conn, host, peer_end, None, false).await;
                             if let (Err(_), Some((pns, saved_peer))) = (&r, peer_fd) {

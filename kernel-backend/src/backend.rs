@@ -45,7 +45,7 @@ pub struct KernelBackend {
     pub(crate) known: RefCell<BTreeMap<(NetnsName, String), u32>>,
     /// Namespaces created ahead for the NetnsAdd ops of the current `apply_all`; unnamed and
     /// unused until an op takes one, destroyed (unseen) if the batch stops early.
-    spare: Vec<netns::Made>,
+    spares: Option<netns::Spares>,
 }
 
 impl KernelBackend {
@@ -60,7 +60,7 @@ impl KernelBackend {
             rt,
             namespaces: BTreeMap::new(),
             known: RefCell::new(BTreeMap::new()),
-            spare: Vec::new(),
+            spares: None,
         };
         backend.add_ns(NetnsName::host())?;
         Ok(backend)
@@ -72,6 +72,11 @@ impl KernelBackend {
     }
 
     /// Runs a real binary (ip, bridge, brctl, iptables-save) inside `ns` and collects its output.
+    ///
+    /// Meant for tools that only read. One that changes links bypasses the backend's ifindex
+    /// allocation (the kernel's own cursor lags behind the pinned indexes, so it may reuse a
+    /// freed index where an unpinned kernel would not); the backend then checks every index it
+    /// pins, so its own later ops still succeed.
     pub fn run_in_netns(
         &self,
         ns: &NetnsName,
@@ -81,11 +86,14 @@ impl KernelBackend {
             std::io::Error::new(std::io::ErrorKind::NotFound, format!("no namespace {ns}"))
         })?;
         let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+        for other in self.namespaces.values() {
+            other.cursor.taint();
+        }
         netns::spawn(n.fd.as_fd(), &args, None, true)
     }
 
     fn add_ns(&mut self, name: NetnsName) -> Result<(), KernelBackendError> {
-        let made = match self.spare.pop() {
+        let made = match self.spares.as_ref().and_then(netns::Spares::take) {
             Some(made) => made,
             None => netns::create()?,
         };
@@ -151,16 +159,20 @@ async fn peers_elsewhere(ns: &Ns, others: &BTreeMap<NetnsName, Ns>) -> Vec<(Netn
     let Ok(links) = link::dump(&ns.conn).await else {
         return Vec::new();
     };
-    let wanted: Vec<(u32, u32)> = links
+    let mut wanted: Vec<(u32, u32)> = links
         .iter()
         .filter_map(|l| l.peer.as_ref())
         .filter_map(|p| p.netnsid.map(|id| (id, p.ifindex)))
         .collect();
-    if wanted.is_empty() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    for (name, other) in others {
+    // The host first: a container's peers are normally all there.
+    let (host, rest): (Vec<_>, Vec<_>) = others
+        .iter()
+        .partition(|(n, _)| n.as_str() == NetnsName::HOST);
+    for (name, other) in host.into_iter().chain(rest) {
+        if wanted.is_empty() {
+            break;
+        }
         if let Ok(Some(id)) = nsid::of(&ns.conn, other.fd.as_raw_fd()).await {
             out.extend(
                 wanted
@@ -168,6 +180,7 @@ async fn peers_elsewhere(ns: &Ns, others: &BTreeMap<NetnsName, Ns>) -> Vec<(Netn
                     .filter(|(w, _)| *w == id)
                     .map(|(_, ifindex)| (name.clone(), *ifindex)),
             );
+            wanted.retain(|(w, _)| *w != id);
         }
     }
     out
@@ -208,14 +221,11 @@ impl Kernel for KernelBackend {
             .filter(|o| matches!(o, Op::NetnsAdd { .. }))
             .count();
         if adds > 1 {
-            self.spare = netns::create_many(adds)
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
+            self.spares = Some(netns::Spares::start(adds));
         }
         let result = self.apply_ops(ops);
         // Unused spares die here, unseen: nothing but their own fd and socket refer to them.
-        self.spare.clear();
+        self.spares = None;
         result
     }
 
@@ -259,9 +269,19 @@ impl KernelBackend {
                     }
                     self.del_namespaces(&names);
                 }
-                Op::SysctlSet { ns, key, value } => {
+                Op::SysctlSet { ns, .. } => {
                     let fd = self.ns(ns, op).map_err(|e| (i, e))?.fd.as_fd();
-                    sysctl::write(fd, key, value).map_err(|e| (i, io_err(e, op)))?;
+                    let writes: Vec<(&str, &str)> = ops[i..i + run]
+                        .iter()
+                        .filter_map(|o| match o {
+                            Op::SysctlSet { key, value, .. } => {
+                                Some((key.as_str(), value.as_str()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    sysctl::write_all(fd, &writes)
+                        .map_err(|(k, e)| (i + k, io_err(e, &ops[i + k])))?;
                 }
                 o if o.is_iptables() => {
                     self.apply_iptables(&ops[i..i + run])
@@ -270,7 +290,7 @@ impl KernelBackend {
                 _ => self.apply_netlink(op).map_err(|e| (i, e))?,
             }
             i += match op {
-                Op::NetnsDel { .. } => run,
+                Op::NetnsDel { .. } | Op::SysctlSet { .. } => run,
                 o if o.is_iptables() => run,
                 _ => 1,
             };
@@ -284,6 +304,7 @@ impl KernelBackend {
 fn batchable_with(first: &Op, next: &Op) -> bool {
     match first {
         Op::NetnsDel { .. } => matches!(next, Op::NetnsDel { .. }),
+        Op::SysctlSet { ns, .. } => matches!(next, Op::SysctlSet { ns: n, .. } if n == ns),
         f if f.is_iptables() => next.is_iptables() && next.ns() == f.ns(),
         _ => false,
     }

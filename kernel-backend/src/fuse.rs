@@ -11,25 +11,35 @@
 use docknet_engine::kernel::KernelError;
 use docknet_engine::op::{LinkAddKind, Mac, NetnsName, Op};
 
-use crate::backend::KernelBackend;
+use crate::backend::{map_err, KernelBackend};
 use crate::link::{self, VethEnd};
 use crate::linkwatch;
+
+/// Settings of one veth end gathered from the ops around its creation.
+#[derive(Default)]
+struct EndSettings {
+    mac: Option<Mac>,
+    mtu: Option<u32>,
+    txqlen: Option<u32>,
+}
 
 /// A recognised sequence, `ops[start..end]`.
 struct Attach<'a> {
     host_ns: &'a NetnsName,
     host: &'a str,
-    host_mac: Option<Mac>,
+    host_set: EndSettings,
     master: Option<&'a str>,
-    up: bool,
+    /// The index of the op that leaves the host end up, if the last such op says up.
+    up_at: Option<usize>,
     peer_ns: &'a NetnsName,
     peer: &'a str,
-    peer_mac: Option<Mac>,
+    peer_set: EndSettings,
     end: usize,
 }
 
-/// Recognises `LinkAdd veth` (same netns), then only `master`/`up` on the host end, then the
-/// peer's move, optionally followed by its rename and its MAC.
+/// Recognises what libnetwork does: `LinkAdd veth` (same netns); then only txqlen/MTU of
+/// either end and master/up of the host end; then the peer's move; then optionally the peer
+/// set down (it is down already), renamed and given its MAC.
 fn recognise(ops: &[Op], i: usize) -> Option<Attach<'_>> {
     let Op::LinkAdd {
         ns: h,
@@ -45,19 +55,39 @@ fn recognise(ops: &[Op], i: usize) -> Option<Attach<'_>> {
     else {
         return None;
     };
+    let mut host_set = EndSettings {
+        mac: *mac,
+        ..EndSettings::default()
+    };
+    let mut peer_set = EndSettings {
+        mac: *peer_mac,
+        ..EndSettings::default()
+    };
     let mut master = None;
-    let mut up = false;
+    let mut up_at = None;
     let mut j = i + 1;
     loop {
+        let host_end = |ns: &NetnsName, name: &String| ns == h && name == a;
+        let peer_end = |ns: &NetnsName, name: &String| ns == h && name == p;
         match ops.get(j)? {
             Op::LinkSetMaster {
                 ns,
                 name,
                 master: m,
-            } if ns == h && name == a => {
+            } if host_end(ns, name) => {
                 master = m.as_deref();
             }
-            Op::LinkSetUp { ns, name, up: u } if ns == h && name == a => up = *u,
+            Op::LinkSetUp { ns, name, up: u } if host_end(ns, name) => {
+                up_at = u.then_some(j);
+            }
+            Op::LinkSetMtu { ns, name, mtu } if host_end(ns, name) => host_set.mtu = Some(*mtu),
+            Op::LinkSetMtu { ns, name, mtu } if peer_end(ns, name) => peer_set.mtu = Some(*mtu),
+            Op::LinkSetTxQueueLen { ns, name, qlen } if host_end(ns, name) => {
+                host_set.txqlen = Some(*qlen);
+            }
+            Op::LinkSetTxQueueLen { ns, name, qlen } if peer_end(ns, name) => {
+                peer_set.txqlen = Some(*qlen);
+            }
             _ => break,
         }
         j += 1;
@@ -76,14 +106,24 @@ fn recognise(ops: &[Op], i: usize) -> Option<Attach<'_>> {
     let mut attach = Attach {
         host_ns: h,
         host: a,
-        host_mac: *mac,
+        host_set,
         master,
-        up,
+        up_at,
         peer_ns: c,
         peer: p,
-        peer_mac: *peer_mac,
+        peer_set,
         end: j + 1,
     };
+    if let Some(Op::LinkSetUp {
+        ns,
+        name,
+        up: false,
+    }) = ops.get(attach.end)
+    {
+        if ns == c && name == p {
+            attach.end += 1;
+        }
+    }
     if let Some(Op::LinkSetName { ns, name, new_name }) = ops.get(attach.end) {
         if ns == c && name == p {
             attach.peer = new_name;
@@ -92,7 +132,7 @@ fn recognise(ops: &[Op], i: usize) -> Option<Attach<'_>> {
     }
     if let Some(Op::LinkSetMac { ns, name, mac }) = ops.get(attach.end) {
         if ns == c && name == attach.peer {
-            attach.peer_mac = Some(*mac);
+            attach.peer_set.mac = Some(*mac);
             attach.end += 1;
         }
     }
@@ -110,47 +150,60 @@ impl KernelBackend {
         let at = recognise(ops, i)?;
         let h = self.namespaces.get(at.host_ns)?;
         let c = self.namespaces.get(at.peer_ns)?;
-        let done = self.rt.block_on(async {
+        let made = self.rt.block_on(async {
             let master = match at.master {
                 Some(m) => Some(self.lookup(at.host_ns, h, m).await.ok()?),
                 None => None,
             };
-            let (saved_h, saved_c) = (h.cursor.save(), c.cursor.save());
-            // Op by op, the peer would take the host's next index, the host end the one
-            // after, and the peer would then keep its index in the container if free there.
-            let in_host = h.cursor.next(&h.conn).await.ok()?;
-            let host_idx = h.cursor.next(&h.conn).await.ok()?;
-            let (peer_idx, _) = c.cursor.land(&c.conn, in_host).await.ok()?;
-            let host = VethEnd {
-                name: at.host,
-                mac: at.host_mac,
-                netns_fd: None,
-                index: host_idx,
-            };
-            let peer = VethEnd {
-                name: at.peer,
-                mac: at.peer_mac,
-                netns_fd: Some(c.fd_raw()),
-                index: peer_idx,
-            };
-            if link::add_veth(&h.conn, host, peer, master, false)
-                .await
-                .is_err()
-            {
-                h.cursor.restore(saved_h);
-                c.cursor.restore(saved_c);
-                return None;
+            let saved = (h.cursor.save(), c.cursor.save());
+            let created = async {
+                // Op by op, the peer would take the host's next index, the host end the one
+                // after, and the peer would then keep its index in the container if free.
+                let in_host = h.cursor.next(&h.conn).await.ok()?;
+                let host_idx = h.cursor.next(&h.conn).await.ok()?;
+                let (peer_idx, _) = c.cursor.land(&c.conn, in_host).await.ok()?;
+                let host = VethEnd {
+                    name: at.host,
+                    mac: at.host_set.mac,
+                    netns_fd: None,
+                    index: host_idx,
+                    mtu: at.host_set.mtu,
+                    txqlen: at.host_set.txqlen,
+                };
+                let peer = VethEnd {
+                    name: at.peer,
+                    mac: at.peer_set.mac,
+                    netns_fd: Some(c.fd_raw()),
+                    index: peer_idx,
+                    mtu: at.peer_set.mtu,
+                    txqlen: at.peer_set.txqlen,
+                };
+                link::add_veth(&h.conn, host, peer, master, false)
+                    .await
+                    .ok()?;
+                Some((host_idx, peer_idx))
             }
-            // Raised separately, after a linkwatch sync, exactly as the op-by-op path does it.
-            if at.up {
-                linkwatch::set_up(&h.conn, at.host, true).await.ok()?;
+            .await;
+            if created.is_none() {
+                h.cursor.restore(saved.0);
+                c.cursor.restore(saved.1);
             }
-            let mut known = self.known.borrow_mut();
-            known.insert((at.host_ns.clone(), at.host.to_string()), host_idx);
-            known.insert((at.peer_ns.clone(), at.peer.to_string()), peer_idx);
-            Some(())
+            created
         });
-        done.map(|()| Ok(at.end))
+        // Nothing was created if that failed: the ops then run one by one from the start.
+        let (host_idx, peer_idx) = made?;
+        let mut known = self.known.borrow_mut();
+        known.insert((at.host_ns.clone(), at.host.to_string()), host_idx);
+        known.insert((at.peer_ns.clone(), at.peer.to_string()), peer_idx);
+        drop(known);
+        // Raised separately, after a linkwatch sync, exactly as the op-by-op path does it.
+        if let Some(up_at) = at.up_at {
+            let raised = self.rt.block_on(linkwatch::set_up(&h.conn, at.host, true));
+            if let Err(e) = raised {
+                return Some(Err((up_at, map_err(e, &ops[up_at]))));
+            }
+        }
+        Some(Ok(at.end))
     }
 }
 
@@ -210,15 +263,26 @@ mod tests {
         ];
         let at = recognise(&ops, 0).unwrap();
         assert_eq!(
-            (at.master, at.up, at.peer, at.end),
-            (Some("docker0"), true, "eth0", 6)
+            (at.master, at.up_at, at.peer, at.end),
+            (Some("docker0"), Some(2), "eth0", 6)
         );
-        // An MTU change in between is not folded: op by op instead.
+        // MTU and queue length of either end fold into the creation...
         let mut other = ops.clone();
-        other[1] = Op::LinkSetMtu {
+        other.insert(
+            1,
+            Op::LinkSetMtu {
+                ns: h.clone(),
+                name: "vethB".into(),
+                mtu: 1400,
+            },
+        );
+        let at = recognise(&other, 0).unwrap();
+        assert_eq!((at.peer_set.mtu, at.end), (Some(1400), 7));
+        // ...anything else in between means op by op.
+        other[1] = Op::LinkSetMac {
             ns: h.clone(),
             name: "vethA".into(),
-            mtu: 1400,
+            mac: Mac([2, 0, 0, 0, 0, 1]),
         };
         assert!(recognise(&other, 0).is_none());
         assert!(recognise(&ops[..3], 0).is_none());

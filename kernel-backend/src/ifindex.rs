@@ -64,6 +64,12 @@ impl Cursor {
         probe_free(conn, index).await
     }
 
+    /// Records that something outside the backend may have created links here (a tool run in
+    /// the namespace): from now on every allocation checks that its index is free.
+    pub(crate) fn taint(&self) {
+        self.dirty.set(true);
+    }
+
     /// Records that a moved-in link kept `index`.
     pub(crate) fn arrived(&self, index: u32) {
         if index >= self.hint.get() {

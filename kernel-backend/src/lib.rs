@@ -6,6 +6,18 @@
 //! from a thread inside the namespace, iptables through `iptables-restore`/`iptables-save`
 //! spawned inside it. [`KernelBackend::observe`](docknet_engine::Kernel::observe) reads it all
 //! back into the same `KernelState` the simulated kernel produces.
+//!
+//! What keeps the real kernel as deterministic as the simulated one:
+//! - every ifindex is pinned by the backend, replaying the kernel's own allocation rule
+//!   (module `ifindex`), so the fused fast path and the op-by-op path agree;
+//! - linkwatch work is settled before a link is raised and before state is read
+//!   (module `linkwatch`), as if time had passed between ops;
+//! - NetnsDel returns only once the kernel has removed the namespace's veth peers elsewhere.
+//!
+//! Speed: Docker's attach sequence (veth in the host, peer moved into the container) is fused
+//! into one RTM_NEWLINK that creates the peer in place (module `fuse`); namespaces
+//! for a batch are created ahead on background threads; iptables ops of a batch go through
+//! one `iptables-restore`.
 
 mod addr;
 mod apply;
@@ -24,7 +36,7 @@ mod route;
 mod sysctl;
 
 pub use backend::KernelBackend;
-pub use netns::{inode as netns_inode, probe};
+pub use netns::probe;
 
 /// Why the backend could not be set up.
 #[derive(Debug, thiserror::Error)]

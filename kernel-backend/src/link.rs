@@ -74,6 +74,10 @@ pub(crate) struct VethEnd<'a> {
     pub netns_fd: Option<RawFd>,
     /// A pinned ifindex (0 lets the kernel choose).
     pub index: u32,
+    /// Its MTU, if set at creation.
+    pub mtu: Option<u32>,
+    /// Its transmit queue length, if set at creation.
+    pub txqlen: Option<u32>,
 }
 
 impl VethEnd<'_> {
@@ -85,6 +89,12 @@ impl VethEnd<'_> {
         }
         if let Some(fd) = self.netns_fd {
             m.attributes.push(LinkAttribute::NetNsFd(fd));
+        }
+        if let Some(mtu) = self.mtu {
+            m.attributes.push(LinkAttribute::Mtu(mtu));
+        }
+        if let Some(q) = self.txqlen {
+            m.attributes.push(LinkAttribute::TxQueueLen(q));
         }
         m
     }

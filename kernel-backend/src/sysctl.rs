@@ -44,10 +44,23 @@ fn path(key: &str) -> String {
     format!("/proc/sys/{}", key.replace('.', "/"))
 }
 
-/// Writes `value` to `key` inside `ns`.
-pub(crate) fn write(ns: BorrowedFd<'_>, key: &str, value: &str) -> io::Result<()> {
-    let p = path(key);
-    netns::run_in(ns, false, || std::fs::write(&p, value))
+/// Writes `(key, value)` pairs in order inside `ns`, on one thread; stops at the first
+/// failure and returns its position (the writes before it stay).
+pub(crate) fn write_all(
+    ns: BorrowedFd<'_>,
+    writes: &[(&str, &str)],
+) -> Result<(), (usize, io::Error)> {
+    let outcome = netns::run_in(ns, false, || {
+        Ok(writes
+            .iter()
+            .enumerate()
+            .find_map(|(k, (key, value))| std::fs::write(path(key), value).err().map(|e| (k, e))))
+    });
+    match outcome {
+        Ok(None) => Ok(()),
+        Ok(Some(failed)) => Err(failed),
+        Err(e) => Err((0, e)),
+    }
 }
 
 /// Reads every key that exists inside `ns` (missing ones, e.g. for a link without IPv6, are

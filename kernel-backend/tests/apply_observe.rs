@@ -3,7 +3,7 @@ mod common;
 
 use common::*;
 use docknet_engine::kernel::{Errno, Kernel};
-use docknet_engine::op::{LinkAddKind, NetnsName, Op, RouteSpec, RulePosition, Table};
+use docknet_engine::op::{LinkAddKind, NetnsName, Op, RouteSpec};
 use docknet_engine::state::{AddrScope, LinkKind, OperState, Peer, RouteProtocol};
 use docknet_kernel::KernelBackend;
 
@@ -333,146 +333,6 @@ fn errors_carry_the_kernels_errno() {
 }
 
 #[test]
-fn sysctls_are_per_namespace() {
-    let Some(mut k) = backend() else { return };
-    let c = ns("/var/run/docker/netns/abc");
-    k.apply_all(&[
-        Op::NetnsAdd { ns: c.clone() },
-        Op::SysctlSet {
-            ns: NetnsName::host(),
-            key: "net.ipv4.ip_forward".into(),
-            value: "1".into(),
-        },
-        Op::SysctlSet {
-            ns: c.clone(),
-            key: "net.ipv4.conf.all.rp_filter".into(),
-            value: "2".into(),
-        },
-    ])
-    .unwrap();
-    let s = k.observe().unwrap();
-    assert_eq!(s.host().sysctls["net.ipv4.ip_forward"], "1");
-    // ip_forward and conf.all.forwarding are the same switch.
-    assert_eq!(s.host().sysctls["net.ipv4.conf.all.forwarding"], "1");
-    assert_eq!(
-        s.ns(c.as_str()).unwrap().sysctls["net.ipv4.ip_forward"],
-        "0"
-    );
-    assert_eq!(
-        s.ns(c.as_str()).unwrap().sysctls["net.ipv4.conf.all.rp_filter"],
-        "2"
-    );
-    assert_eq!(s.host().sysctls["net.ipv4.conf.all.rp_filter"], "0");
-    assert_eq!(s.host().sysctls["net.bridge.bridge-nf-call-iptables"], "1");
-}
-
-#[test]
-fn iptables_batches_apply_and_read_back() {
-    let Some(mut k) = backend() else { return };
-    let h = NetnsName::host();
-    let rule = |table, chain: &str, rule: &str, at| Op::RuleAdd {
-        ns: h.clone(),
-        table,
-        chain: chain.into(),
-        rule: rule.into(),
-        at,
-    };
-    let ops = vec![
-        Op::ChainAdd {
-            ns: h.clone(),
-            table: Table::Nat,
-            chain: "DOCKER".into(),
-        },
-        rule(
-            Table::Nat,
-            "POSTROUTING",
-            "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
-            RulePosition::Append,
-        ),
-        Op::ChainAdd {
-            ns: h.clone(),
-            table: Table::Filter,
-            chain: "DOCKER-USER".into(),
-        },
-        Op::ChainAdd {
-            ns: h.clone(),
-            table: Table::Filter,
-            chain: "DOCKER".into(),
-        },
-        rule(
-            Table::Filter,
-            "DOCKER-USER",
-            "-j RETURN",
-            RulePosition::Append,
-        ),
-        rule(
-            Table::Filter,
-            "FORWARD",
-            "-j DOCKER-USER",
-            RulePosition::Insert(1),
-        ),
-        Op::ChainPolicy {
-            ns: h.clone(),
-            table: Table::Filter,
-            chain: "FORWARD".into(),
-            policy: "DROP".into(),
-        },
-    ];
-    k.apply_all(&ops).unwrap();
-    let s = k.observe().unwrap();
-    let f = &s.host().iptables[&Table::Filter];
-    let names: Vec<&str> = f.chains.iter().map(|c| c.name.as_str()).collect();
-    // Built-ins in kernel order, then user chains sorted by name.
-    assert_eq!(
-        names,
-        ["INPUT", "FORWARD", "OUTPUT", "DOCKER", "DOCKER-USER"]
-    );
-    assert_eq!(f.chain("FORWARD").unwrap().policy.as_deref(), Some("DROP"));
-    assert_eq!(f.chain("FORWARD").unwrap().rules, ["-j DOCKER-USER"]);
-    assert_eq!(f.chain("DOCKER").unwrap().policy, None);
-    let n = &s.host().iptables[&Table::Nat];
-    assert_eq!(
-        n.chain("POSTROUTING").unwrap().rules,
-        ["-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"]
-    );
-    assert!(!s.host().iptables.contains_key(&Table::Mangle));
-
-    // A failing batch: the ops before the failing one stay, the index is exact.
-    let bad = vec![
-        rule(Table::Filter, "DOCKER", "-j RETURN", RulePosition::Append),
-        Op::ChainAdd {
-            ns: h.clone(),
-            table: Table::Filter,
-            chain: "DOCKER".into(),
-        },
-        rule(Table::Filter, "DOCKER", "-j ACCEPT", RulePosition::Append),
-    ];
-    let (i, e) = k.apply_all(&bad).unwrap_err();
-    assert_eq!((i, e.errno_value()), (1, Some(Errno::EEXIST)));
-    let s = k.observe().unwrap();
-    assert_eq!(
-        s.host().iptables[&Table::Filter]
-            .chain("DOCKER")
-            .unwrap()
-            .rules,
-        ["-j RETURN"]
-    );
-    let busy = k.apply(&Op::ChainDel {
-        ns: h.clone(),
-        table: Table::Filter,
-        chain: "DOCKER-USER".into(),
-    });
-    assert_eq!(busy.unwrap_err().errno_value(), Some(Errno::EBUSY));
-    let missing = k.apply(&Op::RuleDel {
-        ns: h.clone(),
-        table: Table::Filter,
-        chain: "FORWARD".into(),
-        rule: "-j NOPE".into(),
-    });
-    assert_eq!(missing.unwrap_err().errno_value(), Some(Errno::ENOENT));
-}
-
-#[test]
 fn netns_del_takes_the_host_veth_end_with_it() {
     let Some(mut k) = backend() else { return };
     k.apply_all(&docker0()).unwrap();
@@ -537,7 +397,7 @@ fn fused_attach_observes_exactly_like_op_by_op() {
     }
     // Every MAC explicit, so the two runs are comparable byte for byte (IPv6 link-locals
     // derive from MACs).
-    let ops: Vec<Op> = (0..4)
+    let mut ops: Vec<Op> = (0..4)
         .flat_map(|i| {
             let mut ops = attach(i);
             if let Op::LinkAdd { mac, .. } = &mut ops[1] {
@@ -546,6 +406,8 @@ fn fused_attach_observes_exactly_like_op_by_op() {
             ops
         })
         .collect();
+    // And the engine's own sequence, with MTU and queue length ops around the creation.
+    ops.extend((4..7).flat_map(attach_like_libnetwork));
     let mut fused = KernelBackend::new().unwrap();
     fused.apply_all(&docker0()).unwrap();
     fused.apply_all(&ops).unwrap();
@@ -564,6 +426,63 @@ fn fused_attach_observes_exactly_like_op_by_op() {
     fused.apply(&extra).unwrap();
     single.apply(&extra).unwrap();
     let (a, b) = (fused.observe().unwrap(), single.observe().unwrap());
-    assert_eq!(a.host().link_by_name("br1").unwrap().ifindex, 11);
+    assert_eq!(a.host().link_by_name("br1").unwrap().ifindex, 17);
     assert_eq!(a, b);
+}
+
+#[test]
+fn a_failing_fused_attach_reports_like_op_by_op() {
+    let Some(mut k) = backend() else { return };
+    k.apply_all(&docker0()).unwrap();
+    k.apply_all(&attach_like_libnetwork(0)).unwrap();
+    // The same veth names again, into another container: the creation itself fails.
+    let again: Vec<Op> = attach_like_libnetwork(0)
+        .into_iter()
+        .map(|op| match op {
+            Op::NetnsAdd { .. } => Op::NetnsAdd {
+                ns: ns("/var/run/docker/netns/other"),
+            },
+            op => op,
+        })
+        .collect();
+    let mut single = KernelBackend::new().unwrap();
+    single.apply_all(&docker0()).unwrap();
+    single.apply_all(&attach_like_libnetwork(0)).unwrap();
+    let (i, e) = k.apply_all(&again).unwrap_err();
+    let first_failure = again
+        .iter()
+        .position(|op| single.apply(op).is_err())
+        .unwrap();
+    assert_eq!(i, first_failure);
+    assert_eq!(e.errno_value(), Some(Errno::EEXIST));
+    let links = |k: &mut KernelBackend| k.observe().unwrap().host().links.len();
+    assert_eq!(links(&mut k), links(&mut single));
+}
+
+#[test]
+fn links_made_by_a_tool_do_not_collide_with_pinned_indexes() {
+    let Some(mut k) = backend() else { return };
+    k.apply_all(&docker0()).unwrap();
+    let argv: Vec<String> = "ip link add x0 type bridge"
+        .split(' ')
+        .map(String::from)
+        .collect();
+    assert!(k
+        .run_in_netns(&NetnsName::host(), &argv)
+        .unwrap()
+        .status
+        .success());
+    let br = |name: &str| Op::LinkAdd {
+        ns: NetnsName::host(),
+        name: name.into(),
+        mac: None,
+        kind: LinkAddKind::Bridge,
+    };
+    k.apply(&br("br1")).unwrap();
+    let s = k.observe().unwrap();
+    let (x0, br1) = (
+        s.host().link_by_name("x0").unwrap(),
+        s.host().link_by_name("br1").unwrap(),
+    );
+    assert_ne!(x0.ifindex, br1.ifindex);
 }

@@ -28,9 +28,14 @@ use crate::{DevId, Sim};
 impl Sim {
     /// The ports of bridge `br`, in join order.
     fn ports(&self, br: DevId) -> Vec<DevId> {
+        self.port_slice(br).to_vec()
+    }
+
+    /// The ports of bridge `br`, borrowed (for read-only scans).
+    fn port_slice(&self, br: DevId) -> &[DevId] {
         match &self.dev(br).kind {
-            DevKind::Bridge(b) => b.ports.clone(),
-            _ => Vec::new(),
+            DevKind::Bridge(b) => &b.ports,
+            _ => &[],
         }
     }
 
@@ -68,16 +73,28 @@ impl Sim {
         Ok(())
     }
 
-    /// `br_add_if`: join as disabled, re-elect the bridge id, enable if everything is up.
-    fn br_add_if(&mut self, br: DevId, port: DevId) {
-        let used: Vec<u16> = self
-            .ports(br)
+    /// The lowest port number not in use on `br` (numbers start at 1).
+    fn free_port_no(&self, br: DevId) -> u16 {
+        let ports = self.port_slice(br);
+        let max = ports
             .iter()
             .map(|p| self.dev(*p).port_no)
-            .collect();
-        let port_no = (1u16..)
+            .max()
+            .unwrap_or(0);
+        if usize::from(max) == ports.len() {
+            // Dense numbering (the usual case): the next one.
+            return max + 1;
+        }
+        let used: std::collections::BTreeSet<u16> =
+            ports.iter().map(|p| self.dev(*p).port_no).collect();
+        (1u16..)
             .find(|n| !used.contains(n))
-            .expect("a free port number");
+            .expect("a free port number")
+    }
+
+    /// `br_add_if`: join as disabled, re-elect the bridge id, enable if everything is up.
+    fn br_add_if(&mut self, br: DevId, port: DevId) {
+        let port_no = self.free_port_no(br);
         if let DevKind::Bridge(b) = &mut self.dev_mut(br).kind {
             b.ports.push(port);
         }
@@ -113,7 +130,7 @@ impl Sim {
 
     /// `br_port_state_selection`: the carrier is "some port forwards".
     fn port_state_selection(&mut self, br: DevId) {
-        let live = self.ports(br).iter().any(|p| self.dev(*p).forwarding);
+        let live = self.port_slice(br).iter().any(|p| self.dev(*p).forwarding);
         self.set_carrier(br, live);
     }
 
@@ -146,7 +163,7 @@ impl Sim {
             return;
         }
         let mac = self
-            .ports(br)
+            .port_slice(br)
             .iter()
             .map(|p| self.dev(*p).mac)
             .min()
@@ -163,7 +180,7 @@ impl Sim {
             return;
         }
         let mtu = self
-            .ports(br)
+            .port_slice(br)
             .iter()
             .map(|p| self.dev(*p).mtu)
             .min()

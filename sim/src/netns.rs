@@ -22,7 +22,7 @@ use crate::{DevId, NetId, Sim};
 
 /// One network namespace's own tables.
 #[derive(Clone, Debug)]
-pub struct Net {
+pub(crate) struct Net {
     /// The namespace's name.
     pub(crate) name: NetnsName,
     /// Devices by ifindex.

@@ -20,7 +20,12 @@ impl Sim {
         if net.nsids.values().any(|n| *n == to) {
             return;
         }
-        let mut id = 0u32;
+        // Dense ids (the usual case) make the lowest free one the count.
+        let dense = net
+            .nsids
+            .last_key_value()
+            .is_none_or(|(k, _)| *k as usize + 1 == net.nsids.len());
+        let mut id = if dense { net.nsids.len() as u32 } else { 0 };
         while net.nsids.contains_key(&id) {
             id += 1;
         }
@@ -31,15 +36,6 @@ impl Sim {
     pub(crate) fn ensure_nsid_pair(&mut self, a: NetId, b: NetId) {
         self.ensure_nsid(a, b);
         self.ensure_nsid(b, a);
-    }
-
-    /// The nsid `from` uses for `to`, if any.
-    pub(crate) fn nsid_of(&self, from: NetId, to: NetId) -> Option<u32> {
-        self.net(from)
-            .nsids
-            .iter()
-            .find(|(_, n)| **n == to)
-            .map(|(id, _)| *id)
     }
 
     /// A dead namespace disappears from every other namespace's nsid table.

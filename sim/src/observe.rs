@@ -31,9 +31,12 @@ impl Sim {
     fn observe_net(&self, id: NetId) -> Netns {
         let net = self.net(id);
         let mut ns = Netns::default();
+        // The reverse of the nsid table, so each peer lookup is a map probe.
+        let nsid_of: BTreeMap<NetId, u32> = net.nsids.iter().map(|(k, v)| (*v, *k)).collect();
         for (ifindex, dev_id) in &net.by_index {
             let dev = self.dev(*dev_id);
-            ns.links.insert(*ifindex, self.observe_link(id, dev));
+            ns.links
+                .insert(*ifindex, self.observe_link(id, &nsid_of, dev));
             for a in &dev.addrs {
                 ns.addrs.push(Addr {
                     ifindex: *ifindex,
@@ -87,7 +90,7 @@ impl Sim {
     }
 
     /// One link.
-    fn observe_link(&self, net: NetId, dev: &Dev) -> Link {
+    fn observe_link(&self, net: NetId, nsid_of: &BTreeMap<NetId, u32>, dev: &Dev) -> Link {
         let kind = match dev.kind {
             DevKind::Loopback => LinkKind::Loopback,
             DevKind::Bridge(_) => LinkKind::Bridge { stp: false },
@@ -100,7 +103,7 @@ impl Sim {
                 netnsid: if pd.net == net {
                     None
                 } else {
-                    self.nsid_of(net, pd.net)
+                    nsid_of.get(&pd.net).copied()
                 },
             }
         });

@@ -21,6 +21,8 @@
 //! - values are stored as written integers (`ip_forward=7` reads back 7); a missing key is
 //!   ENOENT ("cannot stat /proc/sys/...").
 
+use std::collections::BTreeMap;
+
 use docknet_engine::kernel::Errno;
 use docknet_engine::NetnsName;
 
@@ -64,6 +66,54 @@ pub(crate) const BRIDGE_KEYS: [(&str, i64); 6] = [
 ];
 /// How many of [`BRIDGE_KEYS`] `observe` reports.
 pub(crate) const BRIDGE_OBSERVED: usize = 3;
+
+/// Other real keys docknet may write but never observes: accepted (and remembered, so a
+/// write never fails where the kernel's would succeed) without modelling any effect.
+const UNOBSERVED_GLOBAL: &[&str] = &[
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_nonlocal_bind",
+    "net.ipv6.ip_nonlocal_bind",
+    "net.core.somaxconn",
+];
+/// Real per-interface IPv4 keys outside [`CONF4_KEYS`] (accepted, not modelled).
+const UNOBSERVED_CONF4: &[&str] = &[
+    "arp_accept",
+    "arp_announce",
+    "arp_filter",
+    "arp_ignore",
+    "arp_notify",
+    "accept_local",
+    "log_martians",
+    "promote_secondaries",
+    "secure_redirects",
+    "shared_media",
+    "src_valid_mark",
+    "disable_policy",
+    "disable_xfrm",
+    "drop_gratuitous_arp",
+    "ignore_routes_with_linkdown",
+    "bc_forwarding",
+    "proxy_arp_pvlan",
+    "mc_forwarding",
+];
+/// Real per-interface IPv6 keys outside [`CONF6_KEYS`] (accepted, not modelled).
+const UNOBSERVED_CONF6: &[&str] = &[
+    "accept_dad",
+    "addr_gen_mode",
+    "autoconf",
+    "dad_transmits",
+    "keep_addr_on_down",
+    "mtu",
+    "use_tempaddr",
+    "hop_limit",
+    "router_solicitations",
+    "accept_ra_defrtr",
+    "proxy_ndp",
+    "ignore_routes_with_linkdown",
+    "disable_policy",
+];
 
 /// An IPv4 interface configuration, with the "explicitly written" bit per key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +159,8 @@ pub(crate) struct NetSysctl {
     pub(crate) default6: Conf6,
     /// `net.bridge.*`, indexed like [`BRIDGE_KEYS`].
     pub(crate) bridge: [i64; 6],
+    /// Writes to real but unmodelled keys, by key.
+    pub(crate) unobserved: BTreeMap<String, String>,
 }
 
 impl Default for NetSysctl {
@@ -126,6 +178,7 @@ impl Default for NetSysctl {
             all6: c6,
             default6: c6,
             bridge: BRIDGE_KEYS.map(|(_, v)| v),
+            unobserved: BTreeMap::new(),
         }
     }
 }
@@ -195,10 +248,10 @@ impl Sim {
             let Some((ifname, k)) = rest.rsplit_once('.') else {
                 return fail(Errno::ENOENT);
             };
-            let Some(i) = CONF4_KEYS.iter().position(|n| *n == k) else {
-                return fail(Errno::ENOENT);
-            };
             let t = self.conf_target(net, ifname)?;
+            let Some(i) = CONF4_KEYS.iter().position(|n| *n == k) else {
+                return self.set_unobserved(net, UNOBSERVED_CONF4.contains(&k), key, value);
+            };
             let v = parse_int(value)?;
             self.set_conf4(net, t, i, v);
             return Ok(());
@@ -207,15 +260,35 @@ impl Sim {
             let Some((ifname, k)) = rest.rsplit_once('.') else {
                 return fail(Errno::ENOENT);
             };
-            let Some(i) = CONF6_KEYS.iter().position(|n| *n == k) else {
-                return fail(Errno::ENOENT);
-            };
             let t = self.conf_target(net, ifname)?;
+            let Some(i) = CONF6_KEYS.iter().position(|n| *n == k) else {
+                return self.set_unobserved(net, UNOBSERVED_CONF6.contains(&k), key, value);
+            };
             let v = parse_int(value)?;
             self.set_conf6(net, t, i, v);
             return Ok(());
         }
-        fail(Errno::ENOENT)
+        let known = UNOBSERVED_GLOBAL.contains(&key);
+        self.set_unobserved(net, known, key, value)
+    }
+
+    /// Remembers a write to a real but unmodelled key; ENOENT for a key the kernel lacks.
+    fn set_unobserved(
+        &mut self,
+        net: NetId,
+        known: bool,
+        key: &str,
+        value: &str,
+    ) -> Result<(), SimError> {
+        if !known {
+            return fail(Errno::ENOENT);
+        }
+        let v = value.trim().to_string();
+        self.net_mut(net)
+            .sysctl
+            .unobserved
+            .insert(key.to_string(), v);
+        Ok(())
     }
 
     /// One IPv4 conf write, with the kernel's couplings.

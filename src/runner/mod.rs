@@ -59,26 +59,46 @@ pub fn replay(
     seed: Option<u64>,
     kernel: &mut dyn Kernel,
 ) -> Result<Transcript, Error> {
+    replay_with(scenario, seed, kernel, &mut |_| {})
+}
+
+/// [`replay`], calling `after_step` with each step's record as soon as the step has run (a
+/// harness uses it to run the real tool in the same state, e.g. through a kernel it shares).
+pub fn replay_with(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    kernel: &mut dyn Kernel,
+    after_step: &mut dyn FnMut(&StepRecord),
+) -> Result<Transcript, Error> {
     let seed = seed.or(scenario.seed).unwrap_or(DEFAULT_SEED);
     let mut runner = Runner::start(scenario, seed, kernel)?;
     let mut transcript = Transcript::default();
     for step in &scenario.steps {
+        // A substitution's stderr reaches the terminal too, before the command's own output.
+        let mut inner_stderr = String::new();
         let mut argv = Vec::new();
         for word in &step.argv {
-            argv.extend(word.expand(&mut |inner| runner.run(inner).output.stdout));
+            argv.extend(word.expand(&mut |inner| {
+                let out = runner.run(inner).output;
+                inner_stderr.push_str(&out.stderr);
+                out.stdout
+            }));
         }
         let mut outcome = runner.run(&argv);
+        outcome.output.stderr.insert_str(0, &inner_stderr);
         if let Some(grep) = &step.grep {
             let (stdout, exit) = grep.apply(&outcome.output.stdout);
             outcome.output.stdout = stdout;
             outcome.output.exit = exit;
         }
-        transcript.steps.push(StepRecord {
+        let record = StepRecord {
             line: step.line,
             command: step.command.clone(),
             output: outcome.output,
             tool: outcome.tool,
-        });
+        };
+        after_step(&record);
+        transcript.steps.push(record);
     }
     Ok(transcript)
 }
@@ -235,27 +255,34 @@ impl<'k> Runner<'k> {
 
     /// `nsenter --net=PATH CMD...` (also `--net PATH`, `-nPATH`).
     fn nsenter(&mut self, argv: &[String]) -> Outcome {
-        let mut path = None;
+        // `--net` takes its file only attached (`--net=FILE`, `-nFILE`), as util-linux does;
+        // alone it means "the target process's namespace", which docknet has no notion of.
+        let mut path: Option<Option<String>> = None;
         let mut rest = &argv[1..];
         while let Some((opt, tail)) = rest.split_first() {
-            if let Some(p) = opt
-                .strip_prefix("--net=")
-                .or_else(|| opt.strip_prefix("-n"))
-            {
-                path = Some(p.to_string());
-                rest = tail;
-            } else if opt == "--net" && !tail.is_empty() {
-                path = Some(tail[0].clone());
-                rest = &tail[1..];
+            if let Some(p) = opt.strip_prefix("--net=") {
+                path = Some(Some(p.to_string()));
+            } else if let Some(p) = opt.strip_prefix("-n") {
+                path = Some((!p.is_empty()).then(|| p.to_string()));
+            } else if opt == "--net" {
+                path = Some(None);
             } else if opt == "--" {
                 rest = tail;
                 break;
             } else {
                 break;
             }
+            rest = tail;
         }
-        let (Some(path), false) = (path.filter(|p| !p.is_empty()), rest.is_empty()) else {
-            return unsupported(argv);
+        let path = match path {
+            Some(Some(path)) if !rest.is_empty() => path,
+            Some(None) => {
+                return Outcome::plain(CommandOutput::fail(
+                    "nsenter: neither filename nor target pid supplied for ns/net\n",
+                    1,
+                ))
+            }
+            _ => return unsupported(argv),
         };
         let ns = NetnsName::new(path.trim_end_matches('/'));
         let known = self.engine.sandbox_keys().contains(&ns.0)

@@ -79,6 +79,18 @@ fn namespaces_by_sandbox_key() {
 }
 
 #[test]
+fn substitution_errors_are_shown() {
+    let out =
+        run("$ nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' nosuch) ip a\n");
+    assert!(
+        out[0].1.starts_with("Error: No such object: nosuch\n"),
+        "{:?}",
+        out[0]
+    );
+    assert_ne!(out[0].2, 0);
+}
+
+#[test]
 fn refusals_and_unsupported_commands() {
     let out = run(
         "$ docker exec nosuch ip a\n$ docker exec\n$ ping 1.1.1.1\n$ ls /nope\n\

@@ -3,7 +3,7 @@
 //! (`ip -j`, `sysctl`, `iptables-save` in a scratch namespace), so the two can be diffed.
 //!
 //! Usage: `cargo run -p docknet-sim --example crosscheck -- SCENARIO [STEPS]`; SCENARIO is
-//! `docker`, `bridge` or `misc`; STEPS keeps only the first ops.
+//! `docker`, `bridge`, `misc` or `errors`; STEPS keeps only the first ops.
 
 mod scenarios;
 
@@ -168,7 +168,10 @@ fn dump_ns(ns: &Netns) {
             },
             None => "-".into(),
         };
-        let port = l.port_state.map(|p| p.to_string()).unwrap_or("-".into());
+        let port = match (l.port_state, l.port_no) {
+            (Some(s), Some(n)) => format!("{s}#{n}"),
+            _ => "-".into(),
+        };
         println!(
             "L {} {} {kind} {} mtu={} flags={} oper={} qdisc={} qlen={} master={master} peer={peer} port={port}",
             l.ifindex,
@@ -249,8 +252,9 @@ fn main() {
         Some("docker") => scenarios::docker(),
         Some("bridge") => scenarios::bridge(),
         Some("misc") => scenarios::misc(),
+        Some("errors") => scenarios::errors(),
         _ => {
-            eprintln!("usage: crosscheck docker|bridge|misc [STEPS]");
+            eprintln!("usage: crosscheck docker|bridge|misc|errors [STEPS]");
             std::process::exit(2);
         }
     };

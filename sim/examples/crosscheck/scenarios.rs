@@ -277,3 +277,122 @@ pub fn misc() -> Vec<Op> {
     });
     b.0
 }
+
+/// Ops that fail (each after a valid setup), to compare which ones the kernel refuses.
+pub fn errors() -> Vec<Op> {
+    let mut b = B(Vec::new());
+    let h = "host";
+    let bridge = |name: &str| Op::LinkAdd {
+        ns: B::ns(h),
+        name: name.into(),
+        mac: None,
+        kind: LinkAddKind::Bridge,
+    };
+    b.0.push(bridge("br0"));
+    b.0.push(bridge("br0"));
+    b.veth(h, "v1", B::mac(1, 7), "p1", B::mac(2, 7), None);
+    b.veth(h, "v2", B::mac(3, 7), "p1", B::mac(4, 7), None);
+    b.up(h, "nosuch", true);
+    b.0.push(Op::LinkDel {
+        ns: B::ns(h),
+        name: "lo".into(),
+    });
+    b.master(h, "br0", Some("br0"));
+    b.master(h, "lo", Some("br0"));
+    b.master(h, "v1", Some("p1"));
+    b.0.push(Op::LinkSetMtu {
+        ns: B::ns(h),
+        name: "v1".into(),
+        mtu: 70000,
+    });
+    b.0.push(Op::LinkSetNetns {
+        ns: B::ns(h),
+        name: "br0".into(),
+        target: B::ns("c1"),
+    });
+    b.0.push(Op::NetnsAdd { ns: B::ns("c1") });
+    b.0.push(Op::LinkSetNetns {
+        ns: B::ns(h),
+        name: "br0".into(),
+        target: B::ns("c1"),
+    });
+    b.0.push(Op::LinkSetName {
+        ns: B::ns(h),
+        name: "v1".into(),
+        new_name: "p1".into(),
+    });
+    b.addr(h, "v1", "10.0.0.1/24", false);
+    b.addr(h, "v1", "10.0.0.1/24", false);
+    b.0.push(Op::AddrDel {
+        ns: B::ns(h),
+        dev: "v1".into(),
+        addr: Ipv4Cidr::parse("10.0.0.1/16").unwrap(),
+    });
+    b.route(h, Some("10.2.0.0/16"), None, "v1", false);
+    b.up(h, "v1", true);
+    b.route(h, Some("10.2.0.0/16"), Some("99.0.0.1"), "v1", false);
+    b.route(h, Some("10.2.0.5/16"), None, "v1", false);
+    b.route(h, Some("10.0.0.0/24"), None, "v1", false);
+    b.0.push(Op::RouteDel {
+        ns: B::ns(h),
+        route: RouteSpec {
+            dst: Some(Ipv4Cidr::parse("10.77.0.0/16").unwrap()),
+            via: None,
+            dev: "v1".into(),
+            onlink: false,
+        },
+    });
+    b.sysctl(h, "net.nosuch.key", "1");
+    b.sysctl(h, "net.ipv4.conf.nosuch.forwarding", "1");
+    let nat = |op: fn(NetnsName, Table, String) -> Op, c: &str| op(B::ns(h), Table::Nat, c.into());
+    b.0.push(nat(
+        |ns, table, chain| Op::ChainAdd { ns, table, chain },
+        "DOCKER",
+    ));
+    b.0.push(nat(
+        |ns, table, chain| Op::ChainAdd { ns, table, chain },
+        "DOCKER",
+    ));
+    b.0.push(nat(
+        |ns, table, chain| Op::ChainDel { ns, table, chain },
+        "NOPE",
+    ));
+    b.0.push(Op::RuleAdd {
+        ns: B::ns(h),
+        table: Table::Nat,
+        chain: "DOCKER".into(),
+        rule: "-j NOPE".into(),
+        at: RulePosition::Append,
+    });
+    b.0.push(Op::RuleAdd {
+        ns: B::ns(h),
+        table: Table::Nat,
+        chain: "DOCKER".into(),
+        rule: "-j RETURN".into(),
+        at: RulePosition::Insert(2),
+    });
+    b.0.push(Op::RuleDel {
+        ns: B::ns(h),
+        table: Table::Nat,
+        chain: "DOCKER".into(),
+        rule: "-j RETURN".into(),
+    });
+    b.0.push(Op::RuleAdd {
+        ns: B::ns(h),
+        table: Table::Nat,
+        chain: "PREROUTING".into(),
+        rule: "-j DOCKER".into(),
+        at: RulePosition::Append,
+    });
+    b.0.push(nat(
+        |ns, table, chain| Op::ChainDel { ns, table, chain },
+        "DOCKER",
+    ));
+    b.0.push(Op::ChainPolicy {
+        ns: B::ns(h),
+        table: Table::Nat,
+        chain: "DOCKER".into(),
+        policy: "ACCEPT".into(),
+    });
+    b.0
+}

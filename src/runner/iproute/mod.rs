@@ -135,8 +135,13 @@ impl Change for Refused {
 }
 
 impl dyn Change {
-    fn run(&self, kernel: &mut dyn Kernel, macs: &mut MacSource, ns: &NetnsName) -> CommandOutput {
-        let state = match kernel.observe() {
+    fn run(
+        &self,
+        kernel: &mut Observed<'_>,
+        macs: &mut MacSource,
+        ns: &NetnsName,
+    ) -> CommandOutput {
+        let state = match kernel.state() {
             Ok(s) => s,
             Err(e) => {
                 return CommandOutput::fail(
@@ -145,7 +150,7 @@ impl dyn Change {
                 )
             }
         };
-        let ops = match self.ops(&state, ns, macs) {
+        let ops = match self.ops(state, ns, macs) {
             Ok(ops) => ops,
             Err(out) => return out,
         };
