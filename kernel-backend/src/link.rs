@@ -8,7 +8,7 @@ use docknet_engine::state::{Link, LinkKind, OperState, Peer};
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
     InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData, InfoVeth, LinkAttribute,
-    LinkFlags, LinkInfo, LinkLayerType, LinkMessage, State,
+    LinkExtentMask, LinkFlags, LinkInfo, LinkLayerType, LinkMessage, State,
 };
 use netlink_packet_route::RouteNetlinkMessage;
 
@@ -29,7 +29,11 @@ async fn set(conn: &Conn, msg: LinkMessage) -> Result<(), NlError> {
 
 /// The ifindex of `name` (ENODEV when there is none).
 pub(crate) async fn index(conn: &Conn, name: &str) -> Result<u32, NlError> {
-    let answers = conn.get(RouteNetlinkMessage::GetLink(named(name))).await?;
+    let mut m = named(name);
+    // Only the index is wanted: leave the counters out of the answer (less to decode).
+    m.attributes
+        .push(LinkAttribute::ExtMask(vec![LinkExtentMask::SkipStats]));
+    let answers = conn.get(RouteNetlinkMessage::GetLink(m)).await?;
     answers
         .into_iter()
         .find_map(|m| match m {
