@@ -1,6 +1,9 @@
 //! Which kernel a replay runs on: the simulated one (default) or the real one.
 
-use docknet_engine::{CommandOutput, Kernel};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use docknet_engine::{CommandOutput, Kernel, KernelError, KernelState, Op};
 
 use crate::error::Error;
 use crate::transcript::ToolRun;
@@ -36,13 +39,10 @@ impl Backend {
         }
     }
 
-    /// Whether this build can run the backend at all (the kernel backend is not wired into
-    /// the root package yet; test harnesses only make trials for built backends).
+    /// Whether this build can run the backend at all (test harnesses only make trials for
+    /// built backends; both are built on Linux).
     pub fn is_built(self) -> bool {
-        match self {
-            Backend::Sim => true,
-            Backend::Kernel => false,
-        }
+        true
     }
 
     /// A fresh kernel and, for a real kernel, a [`ToolRunner`] that runs the real `ip`,
@@ -50,10 +50,7 @@ impl Backend {
     pub fn kernel_with_tools(self) -> Result<(Box<dyn Kernel>, Option<ToolRunner>), Error> {
         match self {
             Backend::Sim => Ok((sim()?, None)),
-            Backend::Kernel => Err(Error::Backend {
-                backend: self.name().into(),
-                reason: "docknet-kernel is not wired into the CLI yet".into(),
-            }),
+            Backend::Kernel => real(),
         }
     }
 
@@ -65,4 +62,43 @@ impl Backend {
 
 fn sim() -> Result<Box<dyn Kernel>, Error> {
     Ok(Box::new(docknet_sim::Sim::new()))
+}
+
+/// The real kernel, shared between the replay (which applies ops) and the tool runner (which
+/// runs `ip` and friends between steps, never during an op).
+fn real() -> Result<(Box<dyn Kernel>, Option<ToolRunner>), Error> {
+    let unavailable = |reason: String| Error::Backend {
+        backend: Backend::Kernel.name().into(),
+        reason,
+    };
+    docknet_kernel::probe().map_err(unavailable)?;
+    let backend = docknet_kernel::KernelBackend::new().map_err(|e| unavailable(e.to_string()))?;
+    let shared = Rc::new(RefCell::new(backend));
+    let for_tools = Rc::clone(&shared);
+    let tools: ToolRunner = Box::new(move |run: &ToolRun| {
+        let out = for_tools.borrow().run_in_netns(&run.ns, &run.argv)?;
+        Ok(CommandOutput {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            exit: out.status.code().unwrap_or(128),
+        })
+    });
+    Ok((Box::new(SharedKernel(shared)), Some(tools)))
+}
+
+/// A [`docknet_kernel::KernelBackend`] that a [`ToolRunner`] can also reach.
+struct SharedKernel(Rc<RefCell<docknet_kernel::KernelBackend>>);
+
+impl Kernel for SharedKernel {
+    fn apply(&mut self, op: &Op) -> Result<(), KernelError> {
+        self.0.borrow_mut().apply(op)
+    }
+
+    fn apply_all(&mut self, ops: &[Op]) -> Result<(), (usize, KernelError)> {
+        self.0.borrow_mut().apply_all(ops)
+    }
+
+    fn observe(&mut self) -> Result<KernelState, KernelError> {
+        self.0.borrow_mut().observe()
+    }
 }

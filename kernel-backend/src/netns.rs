@@ -77,12 +77,27 @@ pub(crate) struct Made {
 pub(crate) fn create() -> io::Result<Made> {
     std::thread::spawn(|| {
         unshare(CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+        settle_dad();
         let ns: OwnedFd = File::open("/proc/thread-self/ns/net")?.into();
         let route = route_socket()?;
         Ok(Made { ns, route })
     })
     .join()
     .unwrap_or_else(|_| Err(io::Error::other("namespace thread panicked")))
+}
+
+/// Turns IPv6 duplicate address detection off in the calling thread's (fresh) namespace.
+///
+/// With DAD on, every link-local address reads `tentative` for about a second after its link
+/// comes up; the hosts the tutorial and the recordings show were read long after that. A
+/// replay reads state right after each step, so its namespaces skip DAD and show the settled
+/// addresses at once, as the simulated kernel does. `accept_dad` is not among the sysctls
+/// docknet observes, so nothing else in the observed state changes. Without IPv6 in the
+/// kernel the files are missing and there is nothing to settle.
+fn settle_dad() {
+    for conf in ["all", "default"] {
+        let _ = std::fs::write(format!("/proc/sys/net/ipv6/conf/{conf}/accept_dad"), "0");
+    }
 }
 
 /// Namespaces being created ahead of use, on background threads, while the caller works.

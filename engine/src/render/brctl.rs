@@ -1,8 +1,10 @@
 //! `brctl show [BRIDGE...]` of bridge-utils 1.7.
 //!
 //! Columns are separated by tabs exactly as brctl prints them: `NAME\t\tID\tSTP\t\tPORT`,
-//! further ports on lines of seven tabs. Bridges come in ifindex order, ports in port-number
-//! order (brctl reads the kernel's port list, which is indexed by port number). The bridge id
+//! further ports on lines of seven tabs. Bridges come sorted by name (brctl scans
+//! `/sys/class/net` with `alphasort`; seen on a real kernel: `br-98c31c0fe86e` before an older
+//! `docker0`), ports in port-number order (brctl reads the kernel's port list, which is
+//! indexed by port number). The bridge id
 //! is `8000.` followed by the bridge MAC without colons.
 
 use super::link_details::port_no;
@@ -54,10 +56,14 @@ pub fn show(ns: &Netns, names: &[String]) -> CommandOutput {
     };
     if names.is_empty() {
         out.stdout += TITLE;
-        for l in ns.links.values() {
-            if let Some(stp) = as_bridge(l) {
-                out.stdout += &bridge_text(ns, l, stp);
-            }
+        let mut bridges: Vec<(&Link, bool)> = ns
+            .links
+            .values()
+            .filter_map(|l| as_bridge(l).map(|stp| (l, stp)))
+            .collect();
+        bridges.sort_by(|a, b| a.0.name.as_bytes().cmp(b.0.name.as_bytes()));
+        for (l, stp) in bridges {
+            out.stdout += &bridge_text(ns, l, stp);
         }
         return out;
     }

@@ -31,7 +31,8 @@ impl KernelState {
 
     /// The host namespace.
     pub fn host(&self) -> &Netns {
-        self.ns(NetnsName::HOST).expect("the host namespace always exists")
+        self.ns(NetnsName::HOST)
+            .expect("the host namespace always exists")
     }
 }
 
