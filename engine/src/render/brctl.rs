@@ -3,11 +3,11 @@
 //! Columns are separated by tabs exactly as brctl prints them: `NAME\t\tID\tSTP\t\tPORT`,
 //! further ports on lines of seven tabs. Bridges come sorted by name (brctl scans
 //! `/sys/class/net` with `alphasort`; seen on a real kernel: `br-98c31c0fe86e` before an older
-//! `docker0`), ports in port-number order (brctl reads the kernel's port list, which is
-//! indexed by port number). The bridge id
+//! `docker0`), and ports sorted by name too (it scans each bridge's `brif/` the same way).
+//! (Without a sysfs of the namespace brctl falls back to ioctls and lists by index instead;
+//! a real host always has one.) The bridge id
 //! is `8000.` followed by the bridge MAC without colons.
 
-use super::link_details::port_no;
 use crate::output::CommandOutput;
 use crate::state::{Link, LinkKind, Netns};
 
@@ -31,7 +31,7 @@ fn bridge_text(ns: &Netns, br: &Link, stp: bool) -> String {
         .values()
         .filter(|l| l.master == Some(br.ifindex))
         .collect();
-    ports.sort_by_key(|p| port_no(ns, p));
+    ports.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     if ports.is_empty() {
         s.push('\n');
     }

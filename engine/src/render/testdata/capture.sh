@@ -1,6 +1,8 @@
 #!/bin/bash
 # Re-creates the real-tool outputs in this directory (run as root; touches only namespaces it
-# creates itself):  unshare --net bash capture.sh host   and   unshare --net bash capture.sh lab
+# creates itself):  unshare --net --mount bash -c 'mount -t sysfs sysfs /sys && bash capture.sh host'
+# and the same with `lab`. The private /sys matters: without it brctl cannot find the bridges in
+# sysfs and falls back to an ioctl that lists them by ifindex instead of by name.
 # MACs are all set explicitly so the outputs are reproducible; the only moving values, the
 # bridge gc_timer and the ports' forward_delay_timer of `ip -d link`, are masked to 0.00 by sed.
 set -e
