@@ -1,7 +1,7 @@
 //! One test per scenario file and backend: `sim::<stem>` replays `scenarios/<stem>.scn` on the
 //! simulated kernel and asserts the insta snapshot `snapshots/<stem>.snap`; `kernel::<stem>`
-//! (once docknet-kernel is wired in) replays it on the real kernel and requires exactly the
-//! sim transcript. `determinism::replay-twice` replays every scenario twice on sim and
+//! replays it on the real kernel, requires exactly the sim transcript, and compares every
+//! rendered show step with the real tool run in the same namespace. `determinism::replay-twice` replays every scenario twice on sim and
 //! requires byte-identical output.
 //!
 //! Review changed snapshots with `INSTA_UPDATE=always cargo test --test scenarios` and

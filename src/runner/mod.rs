@@ -135,11 +135,8 @@ impl<'k> Runner<'k> {
 
     /// libnetwork reads the host's routes to keep automatic subnets off them; they change
     /// with every `ip route`/`ip addr` step and every network, so the daemon is told before
-    /// each command whenever an op was applied since it was last told.
+    /// each `network create`, from the current state.
     fn tell_host_routes(&mut self) {
-        if self.kernel.is_fresh() {
-            return;
-        }
         if let Ok(state) = self.kernel.state() {
             let routes = Engine::host_route_destinations(state);
             self.engine.set_host_routes(routes);
@@ -182,7 +179,15 @@ impl<'k> Runner<'k> {
         if let Some(at) = exec_at {
             return self.docker_exec(argv, &args[at..]);
         }
-        self.tell_host_routes();
+        // Only an automatic subnet looks at the host's routes: read them for network create.
+        if args
+            .iter()
+            .take(2)
+            .map(String::as_str)
+            .eq(["network", "create"])
+        {
+            self.tell_host_routes();
+        }
         Outcome::plain(self.engine.docker(&mut self.kernel, args))
     }
 

@@ -31,11 +31,6 @@ impl<'k> Observed<'k> {
         }
         Ok(self.state.as_ref().expect("just filled"))
     }
-
-    /// Whether the cached state is current (no op since the last read).
-    pub fn is_fresh(&self) -> bool {
-        self.state.is_some()
-    }
 }
 
 impl Kernel for Observed<'_> {

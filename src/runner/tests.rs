@@ -79,6 +79,16 @@ fn namespaces_by_sandbox_key() {
 }
 
 #[test]
+fn automatic_subnets_avoid_host_routes() {
+    let out = run(
+        "$ ip route add 172.18.0.0/16 via 10.190.16.1\n$ docker network create auto\n\
+                   $ docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' auto\n",
+    );
+    assert_eq!(out[0].2, 0, "{:?}", out[0]);
+    assert_eq!(out[2].0, "172.19.0.0/16\n");
+}
+
+#[test]
 fn substitution_errors_are_shown() {
     let out =
         run("$ nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' nosuch) ip a\n");
