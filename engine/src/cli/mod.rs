@@ -128,7 +128,13 @@ impl Engine {
             "ls" | "ps" | "list" => self.cmd_ps(k, rest),
             "port" => self.cmd_port(k, rest),
             "exec" => exec_elsewhere(),
-            "inspect" => self.cmd_inspect(k, rest),
+            "inspect" => {
+                // `docker container inspect` asks for containers only, so a miss reads
+                // "No such container", not the generic "No such object".
+                let mut typed = vec!["--type".to_string(), "container".to_string()];
+                typed.extend_from_slice(rest);
+                self.cmd_inspect(k, &typed)
+            }
             other => unknown_command(&format!("container {other}")),
         }
     }

@@ -210,7 +210,7 @@ fn published_port_conflict_leaves_a_created_container() {
     );
     assert_eq!(
         run_ok(&mut e, &mut k, "port test4"),
-        "80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080"
+        "80/tcp -> 0.0.0.0:8080\n80/tcp -> :::8080"
     );
     // Removing test4 frees the port.
     run_ok(&mut e, &mut k, "rm -f test4");

@@ -167,7 +167,7 @@ fn publish_all_and_dynamic_ports() {
     );
     assert_eq!(
         run_ok(&mut e, &mut k, "port web 443"),
-        "0.0.0.0:32769\n[::]:32769"
+        "0.0.0.0:32769\n:::32769"
     );
     assert_eq!(
         run_ok(

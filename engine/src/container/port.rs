@@ -286,11 +286,9 @@ pub fn port_lines(bound: &[BoundPort], only: Option<PortProto>) -> Vec<String> {
     v.sort_by_key(|b| b.container);
     v.into_iter()
         .map(|b| {
-            let host = if b.host_ip.contains(':') {
-                format!("[{}]:{}", b.host_ip, b.host_port)
-            } else {
-                format!("{}:{}", b.host_ip, b.host_port)
-            };
+            // CLI 20.10 joins IP and port with a bare colon (`:::8080` for IPv6); brackets
+            // came with later CLIs.
+            let host = format!("{}:{}", b.host_ip, b.host_port);
             match only {
                 Some(_) => host,
                 None => format!("{} -> {host}", b.container),
@@ -472,7 +470,7 @@ mod tests {
         assert_eq!(displayable_ports(&[tcp(80), tcp(81)], &[]), "80-81/tcp");
         assert_eq!(
             port_lines(&bound, None),
-            vec!["80/tcp -> 0.0.0.0:8080", "80/tcp -> [::]:8080"]
+            vec!["80/tcp -> 0.0.0.0:8080", "80/tcp -> :::8080"]
         );
         let same = vec![BoundPort {
             container: tcp(80),
