@@ -7,6 +7,29 @@
 use docknet_engine::state::AddrScope;
 use docknet_engine::{Engine, Kernel, KernelState, DEFAULT_SEED};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// `cases` cases from a fixed seed, so that CI explores the same sequences on every run;
+/// `PROPTEST_RNG_SEED=N` explores others locally.
+fn config(cases: u32) -> ProptestConfig {
+    let mut config = ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    };
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = RngSeed::Fixed(0x00d0_c4e7);
+    }
+    config
+}
+
+/// Whether a failed command still did part of its work: commands that take several objects
+/// (`network rm n1 c1`, `rm c1 c2`) handle each in turn and print every success on stdout,
+/// as Docker's do, so their failure rightly leaves the earlier objects' changes in place.
+/// (`docker run` prints the ID of a container it created but could not start; that start
+/// is rolled back, so it is still checked.)
+fn partly_done(args: &[String], stdout: &str) -> bool {
+    args.first().is_some_and(|a| a != "run") && !stdout.is_empty()
+}
 
 const NETS: &[&str] = &["n1", "n2", "n3"];
 const CTRS: &[&str] = &["c1", "c2", "c3", "c4"];
@@ -89,7 +112,7 @@ fn without_link_local(mut state: KernelState) -> KernelState {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(config(64))]
 
     #[test]
     fn failed_commands_change_nothing(cmds in proptest::collection::vec(command(), 1..30)) {
@@ -97,7 +120,7 @@ proptest! {
         for args in &cmds {
             let before = sim.observe().expect("observable");
             let out = engine.docker(&mut sim, args);
-            if out.exit != 0 {
+            if out.exit != 0 && !partly_done(args, &out.stdout) {
                 let after = sim.observe().expect("observable");
                 prop_assert!(before == after, "`docker {}` failed ({}) but changed the kernel", args.join(" "), out.stderr.trim());
             }
@@ -188,7 +211,7 @@ fn step_line() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(config(48))]
 
     #[test]
     fn any_steps_replay_without_panic_and_deterministically(
@@ -211,7 +234,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(config(512))]
 
     /// Any text parses or is refused with a `file:line: expected ...` message; never a panic.
     #[test]
