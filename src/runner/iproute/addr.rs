@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 
 use docknet_engine::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op};
 
-use super::{cannot_find, garbage, matches, rtnetlink_answers, Change, Refused};
+use super::{cannot_find, change_for, garbage, rtnetlink_answers, Change};
 use crate::runner::mac::MacSource;
 
 /// `ip address` verbs docknet leaves to the renderers (or reports unsupported).
@@ -18,22 +18,7 @@ const KNOWN: &[&str] = &[
 
 /// Parses `ip address VERB ARGS`; `None` for show-like verbs.
 pub fn change(verb: &str, args: &[String]) -> Option<Box<dyn Change>> {
-    let add = if matches(verb, "add") {
-        true
-    } else if matches(verb, "delete") {
-        false
-    } else if verb.is_empty() || KNOWN.iter().any(|v| matches(verb, v)) {
-        return None;
-    } else {
-        return Some(Box::new(Refused(CommandOutput::fail(
-            format!("Command \"{verb}\" is unknown, try \"ip address help\".\n"),
-            255,
-        ))));
-    };
-    Some(match parse(add, args) {
-        Ok(a) => Box::new(a),
-        Err(out) => Box::new(Refused(out)),
-    })
+    change_for("address", KNOWN, verb, |add| parse(add, args))
 }
 
 struct AddrChange {

@@ -120,6 +120,32 @@ pub(super) trait Change {
     }
 }
 
+/// How `ip OBJECT VERB ...` is answered: by a change parsed from the rest of the line, by
+/// rendering (a show-like verb: `None`), or by iproute2's unknown-verb error.
+pub(super) fn change_for<C: Change + 'static>(
+    object: &str,
+    known: &[&str],
+    verb: &str,
+    parse: impl FnOnce(bool) -> Result<C, CommandOutput>,
+) -> Option<Box<dyn Change>> {
+    let add = if matches(verb, "add") {
+        true
+    } else if matches(verb, "delete") {
+        false
+    } else if verb.is_empty() || known.iter().any(|v| matches(verb, v)) {
+        return None;
+    } else {
+        return Some(Box::new(Refused(CommandOutput::fail(
+            format!("Command \"{verb}\" is unknown, try \"ip {object} help\".\n"),
+            255,
+        ))));
+    };
+    Some(match parse(add) {
+        Ok(c) => Box::new(c),
+        Err(out) => Box::new(Refused(out)),
+    })
+}
+
 /// A command the parser already knows to be an error (usage, garbage arguments).
 pub(super) struct Refused(pub CommandOutput);
 

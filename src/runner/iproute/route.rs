@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use docknet_engine::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op, RouteSpec};
 
-use super::{garbage, matches, rtnetlink_answers, Change, Refused};
+use super::{change_for, garbage, rtnetlink_answers, Change};
 use crate::runner::mac::MacSource;
 
 /// `ip route` verbs docknet leaves to the renderers (or reports unsupported).
@@ -15,22 +15,7 @@ const KNOWN: &[&str] = &[
 
 /// Parses `ip route VERB ARGS`; `None` for show-like verbs.
 pub fn change(verb: &str, args: &[String]) -> Option<Box<dyn Change>> {
-    let add = if matches(verb, "add") {
-        true
-    } else if matches(verb, "delete") {
-        false
-    } else if verb.is_empty() || KNOWN.iter().any(|v| matches(verb, v)) {
-        return None;
-    } else {
-        return Some(Box::new(Refused(CommandOutput::fail(
-            format!("Command \"{verb}\" is unknown, try \"ip route help\".\n"),
-            255,
-        ))));
-    };
-    Some(match parse(add, args) {
-        Ok(r) => Box::new(r),
-        Err(out) => Box::new(Refused(out)),
-    })
+    change_for("route", KNOWN, verb, |add| parse(add, args))
 }
 
 struct RouteChange {
