@@ -15,8 +15,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use docknet_engine::kernel::Kernel;
-use docknet_engine::op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
+use docknet_engine::op::{NetnsName, Op};
 use docknet_kernel::KernelBackend;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const SIZES: [u32; 3] = [1, 10, 100];
 
@@ -28,133 +31,20 @@ fn ip_of(i: u32) -> [u8; 4] {
     (u32::from_be_bytes([172, 17, 0, 2]) + i).to_be_bytes()
 }
 
-fn docker0() -> Vec<Op> {
-    let h = NetnsName::host();
-    vec![
-        Op::LinkAdd {
-            ns: h.clone(),
-            name: "docker0".into(),
-            mac: Mac::parse("02:42:9f:00:00:01"),
-            kind: LinkAddKind::Bridge,
-        },
-        Op::AddrAdd {
-            ns: h.clone(),
-            dev: "docker0".into(),
-            addr: Ipv4Cidr::parse("172.17.0.1/16").unwrap(),
-            broadcast: true,
-        },
-        Op::LinkSetUp {
-            ns: h,
-            name: "docker0".into(),
-            up: true,
-        },
-    ]
-}
-
-/// The ops docknet's engine sends to attach container `i` for `docker run`, in libnetwork's
-/// order (minus the three IPv6 sysctls, which `ip` cannot do): netns, lo up, veth in the host
-/// with txqlen 0 and MTU on both ends, enslaved and up, peer moved, set down, renamed, MAC,
-/// address, up, default route.
+/// The ops docknet's engine sends to attach container `i` for `docker run` (the tests' own
+/// builder), minus the three IPv6 sysctls, which `ip` cannot do: netns, lo up, veth in the
+/// host with txqlen 0 and MTU on both ends, enslaved and up, peer moved, set down, renamed,
+/// MAC, address, up, default route.
 fn attach(i: u32) -> Vec<Op> {
-    let h = NetnsName::host();
-    let c = container(i);
-    let host_end = format!("veth{i:07x}");
-    let peer = format!("vethp{i:06x}");
-    let o = ip_of(i);
-    let b = i.to_be_bytes();
-    vec![
-        Op::NetnsAdd { ns: c.clone() },
-        Op::LinkSetUp {
-            ns: c.clone(),
-            name: "lo".into(),
-            up: true,
-        },
-        Op::LinkAdd {
-            ns: h.clone(),
-            name: host_end.clone(),
-            mac: Some(Mac([0x76, 0x38, b[0], b[1], b[2], b[3]])),
-            kind: LinkAddKind::Veth {
-                peer: peer.clone(),
-                peer_ns: None,
-                peer_mac: None,
-            },
-        },
-        Op::LinkSetTxQueueLen {
-            ns: h.clone(),
-            name: host_end.clone(),
-            qlen: 0,
-        },
-        Op::LinkSetTxQueueLen {
-            ns: h.clone(),
-            name: peer.clone(),
-            qlen: 0,
-        },
-        Op::LinkSetMtu {
-            ns: h.clone(),
-            name: host_end.clone(),
-            mtu: 1500,
-        },
-        Op::LinkSetMtu {
-            ns: h.clone(),
-            name: peer.clone(),
-            mtu: 1500,
-        },
-        Op::LinkSetMaster {
-            ns: h.clone(),
-            name: host_end.clone(),
-            master: Some("docker0".into()),
-        },
-        Op::LinkSetUp {
-            ns: h.clone(),
-            name: host_end,
-            up: true,
-        },
-        Op::LinkSetNetns {
-            ns: h,
-            name: peer.clone(),
-            target: c.clone(),
-        },
-        Op::LinkSetUp {
-            ns: c.clone(),
-            name: peer.clone(),
-            up: false,
-        },
-        Op::LinkSetName {
-            ns: c.clone(),
-            name: peer,
-            new_name: "eth0".into(),
-        },
-        Op::LinkSetMac {
-            ns: c.clone(),
-            name: "eth0".into(),
-            mac: Mac([0x02, 0x42, o[0], o[1], o[2], o[3]]),
-        },
-        Op::AddrAdd {
-            ns: c.clone(),
-            dev: "eth0".into(),
-            addr: Ipv4Cidr::new(o.into(), 16),
-            broadcast: true,
-        },
-        Op::LinkSetUp {
-            ns: c.clone(),
-            name: "eth0".into(),
-            up: true,
-        },
-        Op::RouteAdd {
-            ns: c,
-            route: RouteSpec {
-                dst: None,
-                via: Some([172, 17, 0, 1].into()),
-                dev: "eth0".into(),
-                onlink: false,
-            },
-        },
-    ]
+    common::attach_like_libnetwork(i)
+        .into_iter()
+        .filter(|op| !matches!(op, Op::SysctlSet { .. }))
+        .collect()
 }
 
 fn fresh_backend() -> KernelBackend {
     let mut k = KernelBackend::new().expect("backend");
-    k.apply_all(&docker0()).expect("docker0");
+    k.apply_all(&common::docker0()).expect("docker0");
     k
 }
 
