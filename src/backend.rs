@@ -50,13 +50,20 @@ impl Backend {
     pub fn kernel_with_tools(self) -> Result<(Box<dyn Kernel>, Option<ToolRunner>), Error> {
         match self {
             Backend::Sim => Ok((sim()?, None)),
-            Backend::Kernel => real(),
+            Backend::Kernel => {
+                docknet_kernel::tools::check(docknet_kernel::tools::SHOW_TOOLS)
+                    .map_err(|e| unavailable(format!("the real tools to compare with are {e}")))?;
+                real()
+            }
         }
     }
 
     /// A fresh kernel of this kind, with only the host namespace.
     pub fn kernel(self) -> Result<Box<dyn Kernel>, Error> {
-        self.kernel_with_tools().map(|(kernel, _)| kernel)
+        match self {
+            Backend::Sim => sim(),
+            Backend::Kernel => real().map(|(kernel, _)| kernel),
+        }
     }
 }
 
@@ -64,13 +71,17 @@ fn sim() -> Result<Box<dyn Kernel>, Error> {
     Ok(Box::new(docknet_sim::Sim::new()))
 }
 
+/// Why the real kernel cannot be used here.
+fn unavailable(reason: String) -> Error {
+    Error::Backend {
+        backend: Backend::Kernel.name().into(),
+        reason,
+    }
+}
+
 /// The real kernel, shared between the replay (which applies ops) and the tool runner (which
 /// runs `ip` and friends between steps, never during an op).
 fn real() -> Result<(Box<dyn Kernel>, Option<ToolRunner>), Error> {
-    let unavailable = |reason: String| Error::Backend {
-        backend: Backend::Kernel.name().into(),
-        reason,
-    };
     docknet_kernel::probe().map_err(unavailable)?;
     let backend = docknet_kernel::KernelBackend::new().map_err(|e| unavailable(e.to_string()))?;
     let shared = Rc::new(RefCell::new(backend));

@@ -46,7 +46,17 @@ pub fn load(path: &str) -> Result<Scenario, Error> {
 
 /// Parses, then replays on a fresh kernel of `backend`.
 pub fn replay_file(path: &str, seed: Option<u64>, backend: Backend) -> Result<Transcript, Error> {
+    replay_file_with(path, seed, backend, &mut |_| {})
+}
+
+/// [`replay_file`], calling `after_step` with each step as soon as it has run.
+pub fn replay_file_with(
+    path: &str,
+    seed: Option<u64>,
+    backend: Backend,
+    after_step: &mut dyn FnMut(&transcript::StepRecord),
+) -> Result<Transcript, Error> {
     let scenario = load(path)?;
     let mut kernel = backend.kernel()?;
-    replay(&scenario, seed, kernel.as_mut())
+    replay_with(&scenario, seed, kernel.as_mut(), after_step)
 }

@@ -27,8 +27,11 @@ Exit status: 0 when the scenario parsed and replayed (a step's own failure is pa
 transcript), 2 on a parse error, an unreadable file or bad flags, 1 when the backend is not
 available or the host could not be built.
 
-Example:
-  docknet replay scenarios/03-containers.scn
+Steps are printed as they complete.
+
+Examples:
+  docknet replay scenarios/tutorial-03-containers.scn
+  docknet replay scenarios/tutorial-05-isolated-network.scn --json --seed 7
 ";
 
 /// What the command line asked for.
@@ -118,20 +121,44 @@ fn main() -> ExitCode {
             seed,
             json,
             backend,
-        } => match docknet::replay_file(&file, seed, backend) {
-            Ok(t) => {
-                print!("{}", if json { t.to_json() } else { t.to_text() });
-                ExitCode::SUCCESS
+        } => replay(&file, seed, json, backend),
+    }
+}
+
+/// Replays `file`, printing each step as soon as it has run.
+fn replay(file: &str, seed: Option<u64>, json: bool, backend: Backend) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let mut stream = docknet::transcript::JsonStream::default();
+    let mut failed_write = false;
+    let mut print = |text: String| {
+        if !failed_write && (stdout.write_all(text.as_bytes()).is_err() || stdout.flush().is_err())
+        {
+            failed_write = true;
+        }
+    };
+    let result = docknet::replay_file_with(file, seed, backend, &mut |step| {
+        print(if json {
+            stream.step(step)
+        } else {
+            step.to_text()
+        })
+    });
+    match result {
+        Ok(_) => {
+            if json {
+                print(stream.finish());
             }
-            Err(e) => {
-                eprintln!("docknet: {e}");
-                let code = match e {
-                    Error::Parse { .. } | Error::Read { .. } => 2,
-                    Error::Backend { .. } | Error::Setup(_) => 1,
-                };
-                ExitCode::from(code)
-            }
-        },
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docknet: {e}");
+            let code = match e {
+                Error::Parse { .. } | Error::Read { .. } => 2,
+                Error::Backend { .. } | Error::Setup(_) => 1,
+            };
+            ExitCode::from(code)
+        }
     }
 }
 

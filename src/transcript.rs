@@ -59,36 +59,65 @@ struct JsonStep<'a> {
 impl Transcript {
     /// The text form, byte-for-byte stable for equal transcripts.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for step in &self.steps {
-            out.push_str("$ ");
-            out.push_str(&step.command);
-            out.push('\n');
-            push_block(&mut out, &step.output.stdout);
-            push_block(&mut out, &step.output.stderr);
-            if step.output.exit != 0 {
-                out.push_str(&format!("[exit {}]\n", step.output.exit));
-            }
-        }
-        out
+        self.steps.iter().map(StepRecord::to_text).collect()
     }
 
     /// The JSON form: an array of `{line, command, stdout, stderr, exit}`.
     pub fn to_json(&self) -> String {
-        let steps: Vec<JsonStep<'_>> = self
-            .steps
-            .iter()
-            .map(|s| JsonStep {
-                line: s.line,
-                command: &s.command,
-                stdout: &s.output.stdout,
-                stderr: &s.output.stderr,
-                exit: s.output.exit,
-            })
-            .collect();
-        let mut json = serde_json::to_string_pretty(&steps).expect("plain strings serialise");
-        json.push('\n');
-        json
+        let mut out = String::new();
+        let mut stream = JsonStream::default();
+        for step in &self.steps {
+            out.push_str(&stream.step(step));
+        }
+        out.push_str(&stream.finish());
+        out
+    }
+}
+
+impl StepRecord {
+    /// This step in the transcript's text form.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("$ {}\n", self.command);
+        push_block(&mut out, &self.output.stdout);
+        push_block(&mut out, &self.output.stderr);
+        if self.output.exit != 0 {
+            out.push_str(&format!("[exit {}]\n", self.output.exit));
+        }
+        out
+    }
+
+    fn json(&self) -> JsonStep<'_> {
+        JsonStep {
+            line: self.line,
+            command: &self.command,
+            stdout: &self.output.stdout,
+            stderr: &self.output.stderr,
+            exit: self.output.exit,
+        }
+    }
+}
+
+/// Writes [`Transcript::to_json`]'s document one step at a time, so a long replay shows its
+/// progress; the pieces joined are byte-identical to the whole document.
+#[derive(Debug, Default)]
+pub struct JsonStream {
+    started: bool,
+}
+
+impl JsonStream {
+    /// The text for one more step (the array's opening bracket comes with the first).
+    pub fn step(&mut self, step: &StepRecord) -> String {
+        let pretty = serde_json::to_string_pretty(&step.json()).expect("plain strings serialise");
+        let mut out = String::from(if self.started { ",\n" } else { "[\n" });
+        self.started = true;
+        let indented: Vec<String> = pretty.lines().map(|l| format!("  {l}")).collect();
+        out.push_str(&indented.join("\n"));
+        out
+    }
+
+    /// The closing text: `]` (or `[]` when no step was written) and a newline.
+    pub fn finish(self) -> String {
+        if self.started { "\n]\n" } else { "[]\n" }.to_string()
     }
 }
 
@@ -143,5 +172,19 @@ mod tests {
         assert_eq!(v[1]["exit"], 1);
         let keys: Vec<_> = v[0].as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["line", "command", "stdout", "stderr", "exit"]);
+    }
+
+    #[test]
+    fn streamed_json_is_serde_json_pretty_output() {
+        let t = transcript();
+        let steps: Vec<JsonStep<'_>> = t.steps.iter().map(StepRecord::json).collect();
+        let whole = serde_json::to_string_pretty(&steps).unwrap() + "\n";
+        assert_eq!(t.to_json(), whole);
+        let empty = Transcript::default();
+        assert_eq!(empty.to_json(), "[]\n");
+        assert_eq!(
+            serde_json::to_string_pretty(&Vec::<JsonStep<'_>>::new()).unwrap(),
+            "[]"
+        );
     }
 }

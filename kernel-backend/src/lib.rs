@@ -34,9 +34,15 @@ mod observe;
 mod restore;
 mod route;
 mod sysctl;
+pub mod tools;
 
 pub use backend::KernelBackend;
-pub use netns::probe;
+/// Whether the backend can run here: namespaces can be made and configured (root, or
+/// CAP_SYS_ADMIN + CAP_NET_ADMIN), and the programs it runs ([`tools::BACKEND_TOOLS`]) exist.
+pub fn probe() -> Result<(), String> {
+    netns::probe()?;
+    tools::check(tools::BACKEND_TOOLS)
+}
 
 /// Why the backend could not be set up.
 #[derive(Debug, thiserror::Error)]

@@ -11,7 +11,7 @@ pub fn kernel_available() -> bool {
             if std::env::var_os("CI").is_some() {
                 panic!("kernel tests must run in CI, but: {reason}");
             }
-            eprintln!("skipped (needs CAP_SYS_ADMIN and CAP_NET_ADMIN): {reason}");
+            eprintln!("skipped (needs root and iptables): {reason}");
             false
         }
     }
