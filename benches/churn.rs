@@ -59,7 +59,10 @@ fn churn() -> u64 {
         );
     }
     for c in 0..CONTAINERS {
-        let line = format!("run -d --name c{c} --network net{} busybox", c % NETWORKS);
+        let line = format!(
+            "run -d --name c{c} --network net{} busybox sleep 100000",
+            c % NETWORKS
+        );
         docker(&mut engine, &mut kernel, &line);
     }
     for c in 0..CONTAINERS {

@@ -76,11 +76,12 @@ fn command() -> impl Strategy<Value = Vec<String>> {
         any_net().prop_map(|n| words(format!("network rm {n}"))),
         (any_net(), ctr()).prop_map(|(n, c)| words(format!("network connect {n} {c}"))),
         (any_net(), ctr()).prop_map(|(n, c)| words(format!("network disconnect {n} {c}"))),
-        (ctr(), any_net())
-            .prop_map(|(c, n)| words(format!("run -d --name {c} --network {n} busybox"))),
-        ctr().prop_map(|c| words(format!("run -d --name {c} busybox"))),
+        (ctr(), any_net()).prop_map(|(c, n)| words(format!(
+            "run -d --name {c} --network {n} busybox sleep 100000"
+        ))),
+        ctr().prop_map(|c| words(format!("run -d --name {c} busybox sleep 100000"))),
         (ctr(), net(), pick(IPS)).prop_map(|(c, n, ip)| words(format!(
-            "run -d --name {c} --network {n} --ip {ip} busybox"
+            "run -d --name {c} --network {n} --ip {ip} busybox sleep 100000"
         ))),
         ctr().prop_map(|c| words(format!("create --name {c} busybox"))),
         ctr().prop_map(|c| words(format!("start {c}"))),

@@ -28,6 +28,8 @@ pub struct Engine {
     pub(crate) host_routes: Vec<Ipv4Cidr>,
     /// Containers and their endpoints (the containers half).
     pub(crate) containers: Containers,
+    /// A network tool a container just started as its main process, for the runner.
+    pub(crate) pending: Option<crate::container::foreground::PendingProcess>,
 }
 
 impl Engine {
@@ -40,6 +42,7 @@ impl Engine {
             ipam: Ipam::default(),
             host_routes: Vec::new(),
             containers: Containers::default(),
+            pending: None,
         }
     }
 

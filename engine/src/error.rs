@@ -76,12 +76,28 @@ pub enum EngineError {
     /// Any other daemon message, verbatim.
     #[error("{0}")]
     Message(String),
+    /// Something real Docker does that docknet does not model: never worded like Docker.
+    #[error("docknet: unsupported: {0}")]
+    Unsupported(String),
 }
 
 impl EngineError {
     /// Whether the CLI prints the message without `Error response from daemon: `.
     pub fn is_cli_side(&self) -> bool {
-        matches!(self, EngineError::Cli(_) | EngineError::NoSuchNetwork(_))
+        matches!(
+            self,
+            EngineError::Cli(_) | EngineError::NoSuchNetwork(_) | EngineError::Unsupported(_)
+        )
+    }
+
+    /// The exit status of a command that fails with this error: 127 for what docknet does
+    /// not model (as for an unsupported command), else the CLI's 1.
+    pub fn exit_status(&self) -> i32 {
+        if matches!(self, EngineError::Unsupported(_)) {
+            127
+        } else {
+            1
+        }
     }
 
     /// The line(s) the docker CLI 20.10 prints on stderr for this error (with newline).

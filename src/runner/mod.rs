@@ -18,6 +18,7 @@ pub mod mac;
 pub mod observed;
 pub mod show;
 
+use docknet_engine::container::foreground::PendingProcess;
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
 
 use crate::error::Error;
@@ -188,7 +189,30 @@ impl<'k> Runner<'k> {
         {
             self.tell_host_routes();
         }
-        Outcome::plain(self.engine.docker(&mut self.kernel, args))
+        let mut out = self.engine.docker(&mut self.kernel, args);
+        if let Some(process) = self.engine.take_pending_process() {
+            self.run_main_process(process, &mut out);
+        }
+        Outcome::plain(out)
+    }
+
+    /// A container whose main process is a network tool: it runs in the container's
+    /// namespace (its output is the container's, shown when attached), then the container
+    /// exits with its status.
+    fn run_main_process(&mut self, p: PendingProcess, out: &mut CommandOutput) {
+        let ran = self.tool(&p.ns, &p.argv).output;
+        if p.attached {
+            out.stdout.push_str(&ran.stdout);
+            out.stderr.push_str(&ran.stderr);
+            out.exit = ran.exit;
+        }
+        if let Err(e) = self
+            .engine
+            .process_exited(&mut self.kernel, &p.container_id, ran.exit)
+        {
+            out.stderr.push_str(&e.render());
+            out.exit = 125;
+        }
     }
 
     /// `docker exec [OPTIONS] CONTAINER CMD...`: CMD runs in the container's namespace. The

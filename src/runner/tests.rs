@@ -55,7 +55,7 @@ fn manual_bridge_round_trip() {
 #[test]
 fn namespaces_by_sandbox_key() {
     let out = run(
-        "$ docker run -d --name t1 busybox\n\
+        "$ docker run -d --name t1 busybox sleep 100000\n\
          $ nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' t1) ip -4 route show\n\
          $ docker exec -it t1 ip -4 route show\n\
          $ ls /var/run/docker/netns\n\

@@ -1,8 +1,10 @@
 //! The docker CLI 20.10 front end: argv parsing, dispatch, and output/exit-status conventions.
 
+pub mod commands;
 pub mod flags;
 pub mod help;
 pub mod network;
+pub mod system;
 pub mod table;
 pub mod template;
 pub mod version;
@@ -63,21 +65,13 @@ impl Usage {
 
 /// How the CLI prints a failed API call: `Error response from daemon: MSG`, exit 1.
 pub fn error_output(e: &EngineError) -> CommandOutput {
-    CommandOutput::fail(e.render(), 1)
+    CommandOutput::fail(e.render(), e.exit_status())
 }
 
 /// `docker exec` runs a host tool inside a container: the scenario runner does that itself.
 fn exec_elsewhere() -> CommandOutput {
     CommandOutput::fail(
         "docknet: docker exec is handled by the scenario runner\n",
-        1,
-    )
-}
-
-/// `docker: 'foo' is not a docker command.`
-fn unknown_command(what: &str) -> CommandOutput {
-    CommandOutput::fail(
-        format!("docker: '{what}' is not a docker command.\nSee 'docker --help'\n"),
         1,
     )
 }
@@ -105,17 +99,37 @@ impl Engine {
             "exec" => exec_elsewhere(),
             "inspect" => self.cmd_inspect_any(k, rest),
             "version" => version::version(rest),
+            "info" => self.cmd_info(rest),
+            "system" => self.dispatch_system(k, rest),
             "--version" | "-v" => {
                 CommandOutput::ok("Docker version 20.10.24+dfsg1, build 297e128\n")
             }
-            other => unknown_command(other),
+            other if commands::DOCKER_COMMANDS_20_10.contains(&other) => {
+                commands::unsupported(args)
+            }
+            other => commands::unknown_command(other),
+        }
+    }
+
+    /// `docker system SUB ...`.
+    fn dispatch_system(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
+        let sub = args.first().map(String::as_str);
+        match sub {
+            Some("info") => self.cmd_info(&args[1..]),
+            Some("prune") => self.cmd_system_prune(k, &args[1..]),
+            Some(s) if commands::SYSTEM_COMMANDS_20_10.contains(&s) => {
+                let mut argv = vec!["system".to_string()];
+                argv.extend_from_slice(args);
+                commands::unsupported(&argv)
+            }
+            _ => commands::group_usage(commands::SYSTEM_USAGE, sub),
         }
     }
 
     /// `docker container SUB ...`.
     fn dispatch_container(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
         let Some(sub) = args.first() else {
-            return CommandOutput::ok("\nUsage:  docker container COMMAND\n\nManage containers\n");
+            return commands::group_usage(commands::CONTAINER_USAGE, None);
         };
         let rest = &args[1..];
         match sub.as_str() {
@@ -135,7 +149,13 @@ impl Engine {
                 typed.extend_from_slice(rest);
                 self.cmd_inspect(k, &typed)
             }
-            other => unknown_command(&format!("container {other}")),
+            "prune" => self.cmd_container_prune(rest),
+            other if commands::CONTAINER_COMMANDS_20_10.contains(&other) => {
+                let mut argv = vec!["container".to_string()];
+                argv.extend_from_slice(args);
+                commands::unsupported(&argv)
+            }
+            other => commands::group_usage(commands::CONTAINER_USAGE, Some(other)),
         }
     }
 

@@ -174,7 +174,7 @@ impl Engine {
         if net.driver != Driver::Bridge || !sb.has_netns {
             return Err(shared_conflict());
         }
-        let mut ep = self.new_endpoint(net, ip)?;
+        let mut ep = self.new_endpoint(net, ip, None)?;
         let mut new_sb = sb.clone();
         let mut plan = Plan::new();
         if let Some(v) = &ep.veth {

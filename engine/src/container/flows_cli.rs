@@ -28,7 +28,7 @@ fn error_texts() {
     run_ok(
         &mut e,
         &mut k,
-        "run -d --name test3 --network testbridge --ip 10.0.0.100 bbref",
+        "run -d --name test3 --network testbridge --ip 10.0.0.100 bbref sleep 1000",
     );
     let err = |e: &mut crate::engine::Engine, k: &mut FakeKernel, c: &str| docker(e, k, c).stderr;
     assert_eq!(

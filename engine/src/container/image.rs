@@ -31,6 +31,16 @@ fn tcp(port: u16) -> PortProto {
     }
 }
 
+/// The name an image is pulled and counted under: `name:tag`, `latest` when no tag is given.
+pub fn pulled_name(image: &str) -> String {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    if last.contains(':') || image.contains('@') {
+        image.to_string()
+    } else {
+        format!("{image}:latest")
+    }
+}
+
 /// The config of `image` (tag and registry ignored).
 pub fn lookup(image: &str) -> ImageConfig {
     let base = image.rsplit('/').next().unwrap_or(image);

@@ -18,7 +18,7 @@ use crate::output::CommandOutput;
 const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
 /// 64 hex derived from `seed` (FNV-1a chained): stable stand-ins for layer and image IDs.
-fn derived_hex(seed: &str) -> String {
+pub(crate) fn derived_hex(seed: &str) -> String {
     let mut out = String::new();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for round in 0u8..4 {
@@ -66,7 +66,7 @@ fn host_config(c: &Container) -> Value {
         "NetworkMode": c.network_mode.inspect_name(),
         "PortBindings": bindings,
         "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
-        "AutoRemove": false,
+        "AutoRemove": c.auto_remove,
         "VolumeDriver": "",
         "VolumesFrom": null,
         "CapAdd": null,
@@ -161,6 +161,9 @@ fn config_json(c: &Container) -> Value {
     m.insert("Volumes".into(), Value::Null);
     m.insert("WorkingDir".into(), json!(""));
     m.insert("Entrypoint".into(), json!(c.entrypoint));
+    if let Some((_, text)) = &c.mac_address {
+        m.insert("MacAddress".into(), json!(text));
+    }
     m.insert("OnBuild".into(), Value::Null);
     m.insert("Labels".into(), json!({}));
     Value::Object(m)
@@ -365,6 +368,11 @@ impl Engine {
                             out.exit = 1;
                         }
                     }
+                }
+                // The CLI prints one empty line when nothing was found (20.10, as
+                // `docker network inspect -f` does).
+                if values.is_empty() {
+                    out.stdout.push('\n');
                 }
             }
         }

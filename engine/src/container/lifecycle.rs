@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
 use crate::network::{Driver, Network};
-use crate::op::Ipv4Cidr;
+use crate::op::{Ipv4Cidr, Mac};
 use crate::plan::Plan;
 
 /// The first PID handed to a container process (as a fresh host would be around).
@@ -29,6 +29,7 @@ impl Engine {
         &mut self,
         net: &Network,
         ip: Option<Ipv4Addr>,
+        mac: Option<Mac>,
     ) -> Result<Endpoint, EngineError> {
         let (addr, veth) = if net.driver == Driver::Bridge {
             let a = self.ipam_request_address(&net.id, ip)?;
@@ -58,7 +59,7 @@ impl Engine {
             id,
             ip: addr,
             gateway: if addr.is_some() { net.gateway } else { None },
-            mac: addr.map(|a| container_mac(a.addr)),
+            mac: addr.map(|a| mac.unwrap_or_else(|| container_mac(a.addr))),
             internal: net.internal,
             veth,
         })
@@ -202,7 +203,9 @@ impl Engine {
                     "none"
                 };
                 let net = self.network(net_name).map_err(|e| (e, false))?.clone();
-                let ep = self.new_endpoint(&net, None).map_err(|e| (e, false))?;
+                let ep = self
+                    .new_endpoint(&net, None, None)
+                    .map_err(|e| (e, false))?;
                 let host = mode == NetworkMode::Host;
                 let mut plan = Plan::new();
                 if !host {
@@ -279,6 +282,12 @@ impl Engine {
         key: &str,
     ) -> Result<Sandbox, (EngineError, bool)> {
         let c = &self.containers.list[idx];
+        // `--mac-address` applies to the network the container was created with only.
+        let first_net = match &c.network_mode {
+            NetworkMode::Named(n) => self.network(n).map(|x| x.name.clone()).unwrap_or(n.clone()),
+            _ => "bridge".to_string(),
+        };
+        let chosen_mac = c.mac_address.as_ref().map(|(m, _)| *m);
         // allocateNetwork: the default bridge first, then the others by name.
         let mut cfgs: Vec<_> = c.networks.values().cloned().collect();
         cfgs.sort_by_key(|cfg| (cfg.network_name != "bridge", cfg.network_name.clone()));
@@ -302,7 +311,8 @@ impl Engine {
                 cfg.ipv4,
                 if user_defined(&net) { &[] } else { &aliases },
             );
-            let made = check.and_then(|_| self.new_endpoint(&net, cfg.ipv4));
+            let mac = chosen_mac.filter(|_| cfg.network_name == first_net);
+            let made = check.and_then(|_| self.new_endpoint(&net, cfg.ipv4, mac));
             match made {
                 Ok(ep) => eps.push(ep),
                 Err(e) => {

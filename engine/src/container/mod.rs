@@ -17,12 +17,14 @@ mod flows;
 mod flows_cli;
 #[cfg(test)]
 mod flows_inspect;
+pub mod foreground;
 pub mod image;
 pub mod inspect;
 pub mod lifecycle;
 pub mod model;
 pub mod options;
 pub mod port;
+pub mod process;
 pub mod ps;
 pub mod run;
 #[cfg(test)]
@@ -52,6 +54,8 @@ pub struct Containers {
     pub(crate) default_key_made: bool,
     /// The last PID handed out.
     pub(crate) next_pid: u32,
+    /// Images pulled so far (`name:tag`), which `docker info` counts.
+    pub(crate) images: std::collections::BTreeSet<String>,
 }
 
 /// One endpoint as `docker network inspect` lists it under `Containers`.

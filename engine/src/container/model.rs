@@ -222,6 +222,11 @@ pub struct Container {
     pub sandbox: Option<Sandbox>,
     /// The last sandbox's ID and key: inspect keeps showing them after a stop.
     pub last_sandbox: Option<(String, String)>,
+    /// `HostConfig.AutoRemove` (`--rm`): removed once it stops.
+    pub auto_remove: bool,
+    /// `--mac-address`: the MAC for the endpoint on the network it was created with, and
+    /// the text as typed (`Config.MacAddress`).
+    pub mac_address: Option<(Mac, String)>,
 }
 
 impl Container {

@@ -3,7 +3,9 @@
 
 use std::net::Ipv4Addr;
 
+use crate::cli::flags::parse_go_bool;
 use crate::container::port::{parse_expose, parse_publish, PortBindingSpec, PortProto};
+use crate::op::Mac;
 
 /// Everything `run`/`create` accepts that docknet models.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,52 +36,141 @@ pub struct RunOptions {
     pub image: String,
     /// The command after the image.
     pub cmd: Vec<String>,
+    /// `--rm`: remove the container when it exits.
+    pub auto_remove: bool,
+    /// `--mac-address`, parsed.
+    pub mac_address: Option<Mac>,
+    /// `--mac-address` as typed (`Config.MacAddress` keeps it).
+    pub mac_address_text: Option<String>,
+    /// `--restart` as typed.
+    pub restart: Option<String>,
 }
 
-/// Flags that take a value.
-const VALUE_FLAGS: &[&str] = &[
-    "--name",
-    "--network",
-    "--net",
-    "--ip",
-    "--network-alias",
-    "--net-alias",
-    "-p",
-    "--publish",
-    "--expose",
-    "-h",
-    "--hostname",
-    "-e",
-    "--env",
-    "--restart",
-    "-v",
-    "--volume",
-    "-w",
-    "--workdir",
-    "-l",
-    "--label",
-    "--entrypoint",
-    "-u",
-    "--user",
-    "--dns",
-    "-m",
-    "--memory",
-    "--pull",
+/// One flag of `docker run`/`docker create`: long name, short name, whether it takes a value.
+type FlagDef = (&'static str, Option<char>, bool);
+
+/// Every flag of CLI 20.10's `docker run` and `docker create` (`docker run --help`, plus the
+/// hidden `--net` and `--net-alias`), so that a flag docknet does not model is told apart
+/// from one Docker does not have.
+const RUN_FLAGS_20_10: &[FlagDef] = &[
+    ("add-host", None, true),
+    ("attach", Some('a'), true),
+    ("blkio-weight", None, true),
+    ("blkio-weight-device", None, true),
+    ("cap-add", None, true),
+    ("cap-drop", None, true),
+    ("cgroup-parent", None, true),
+    ("cgroupns", None, true),
+    ("cidfile", None, true),
+    ("cpu-period", None, true),
+    ("cpu-quota", None, true),
+    ("cpu-rt-period", None, true),
+    ("cpu-rt-runtime", None, true),
+    ("cpu-shares", Some('c'), true),
+    ("cpus", None, true),
+    ("cpuset-cpus", None, true),
+    ("cpuset-mems", None, true),
+    ("detach", Some('d'), false),
+    ("detach-keys", None, true),
+    ("device", None, true),
+    ("device-cgroup-rule", None, true),
+    ("device-read-bps", None, true),
+    ("device-read-iops", None, true),
+    ("device-write-bps", None, true),
+    ("device-write-iops", None, true),
+    ("disable-content-trust", None, false),
+    ("dns", None, true),
+    ("dns-option", None, true),
+    ("dns-search", None, true),
+    ("domainname", None, true),
+    ("entrypoint", None, true),
+    ("env", Some('e'), true),
+    ("env-file", None, true),
+    ("expose", None, true),
+    ("gpus", None, true),
+    ("group-add", None, true),
+    ("health-cmd", None, true),
+    ("health-interval", None, true),
+    ("health-retries", None, true),
+    ("health-start-period", None, true),
+    ("health-timeout", None, true),
+    ("hostname", Some('h'), true),
+    ("init", None, false),
+    ("interactive", Some('i'), false),
+    ("ip", None, true),
+    ("ip6", None, true),
+    ("ipc", None, true),
+    ("isolation", None, true),
+    ("kernel-memory", None, true),
+    ("label", Some('l'), true),
+    ("label-file", None, true),
+    ("link", None, true),
+    ("link-local-ip", None, true),
+    ("log-driver", None, true),
+    ("log-opt", None, true),
+    ("mac-address", None, true),
+    ("memory", Some('m'), true),
+    ("memory-reservation", None, true),
+    ("memory-swap", None, true),
+    ("memory-swappiness", None, true),
+    ("mount", None, true),
+    ("name", None, true),
+    ("network", None, true),
+    ("network-alias", None, true),
+    ("no-healthcheck", None, false),
+    ("oom-kill-disable", None, false),
+    ("oom-score-adj", None, true),
+    ("pid", None, true),
+    ("pids-limit", None, true),
+    ("platform", None, true),
+    ("privileged", None, false),
+    ("publish", Some('p'), true),
+    ("publish-all", Some('P'), false),
+    ("pull", None, true),
+    ("read-only", None, false),
+    ("restart", None, true),
+    ("rm", None, false),
+    ("runtime", None, true),
+    ("security-opt", None, true),
+    ("shm-size", None, true),
+    ("sig-proxy", None, false),
+    ("stop-signal", None, true),
+    ("stop-timeout", None, true),
+    ("storage-opt", None, true),
+    ("sysctl", None, true),
+    ("tmpfs", None, true),
+    ("tty", Some('t'), false),
+    ("ulimit", None, true),
+    ("user", Some('u'), true),
+    ("userns", None, true),
+    ("uts", None, true),
+    ("volume", Some('v'), true),
+    ("volume-driver", None, true),
+    ("volumes-from", None, true),
+    ("workdir", Some('w'), true),
+    ("net", None, true),
+    ("net-alias", None, true),
 ];
 
-/// Flags without a value that docknet accepts (some ignored).
-const BOOL_FLAGS: &[&str] = &[
-    "-d",
-    "--detach",
-    "-i",
-    "--interactive",
-    "-t",
-    "--tty",
-    "--rm",
-    "--privileged",
-    "-P",
-    "--publish-all",
-    "--init",
+/// The flags docknet models; every other flag of [`RUN_FLAGS_20_10`] is refused as
+/// unsupported rather than silently ignored.
+const MODELLED: &[&str] = &[
+    "detach",
+    "interactive",
+    "tty",
+    "name",
+    "network",
+    "net",
+    "ip",
+    "network-alias",
+    "net-alias",
+    "publish",
+    "expose",
+    "hostname",
+    "publish-all",
+    "rm",
+    "mac-address",
+    "restart",
 ];
 
 /// A parse error, printed by the caller as the CLI does (`docker: ...` / usage lines).
@@ -91,21 +182,44 @@ pub enum OptionsError {
     MissingImage,
     /// A flag value the CLI rejects (`invalid argument ...`).
     Invalid(String),
+    /// A refusal of the CLI's own option checks, printed `docker: MSG.` (e.g. `Conflicting
+    /// options: --restart and --rm`).
+    Conflict(String),
+    /// A flag of Docker's that docknet does not model, as typed (`--volume`).
+    Unsupported(String),
 }
 
+/// Records one modelled flag (by long name) in `o`.
 fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), OptionsError> {
     let v = || value.clone().unwrap_or_default();
+    // A boolean's value is `None` (set) or `Some("false")` (`--rm=false`).
+    let on = value.is_none();
     match flag {
-        "-d" | "--detach" => o.detach = true,
-        "-i" | "--interactive" => o.interactive = true,
-        "-t" | "--tty" => o.tty = true,
-        "-P" | "--publish-all" => o.publish_all = true,
-        "--name" => o.name = Some(v()),
-        "--network" | "--net" => o.network = Some(v()),
-        "--ip" => o.ip = Some(v()),
-        "--network-alias" | "--net-alias" => o.aliases.push(v()),
-        "-h" | "--hostname" => o.hostname = Some(v()),
-        "-p" | "--publish" => {
+        "detach" => o.detach = on,
+        "interactive" => o.interactive = on,
+        "tty" => o.tty = on,
+        "publish-all" => o.publish_all = on,
+        "rm" => o.auto_remove = on,
+        "name" => o.name = Some(v()),
+        "network" | "net" => o.network = Some(v()),
+        "ip" => o.ip = Some(v()),
+        "network-alias" | "net-alias" => o.aliases.push(v()),
+        "hostname" => o.hostname = Some(v()),
+        "restart" => o.restart = Some(v()),
+        "mac-address" => {
+            // The CLI checks the address before it sends anything (Go's net.ParseMAC).
+            let text = v();
+            if text.is_empty() {
+                // An empty address means "generate one", as without the flag.
+                return Ok(());
+            }
+            let mac = parse_mac(&text).ok_or_else(|| {
+                OptionsError::Conflict(format!("{text} is not a valid mac address"))
+            })?;
+            o.mac_address = Some(mac);
+            o.mac_address_text = Some(text);
+        }
+        "publish" => {
             let specs = parse_publish(&v()).map_err(|e| {
                 OptionsError::Invalid(format!(
                     "invalid argument \"{}\" for \"-p, --publish\" flag: {e}",
@@ -119,16 +233,46 @@ fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), Op
             }
             o.publish.extend(specs);
         }
-        "--expose" => {
+        "expose" => {
             for p in parse_expose(&v()).map_err(OptionsError::Invalid)? {
                 if !o.expose.contains(&p) {
                     o.expose.push(p);
                 }
             }
         }
-        _ => {}
+        other => return Err(OptionsError::Unsupported(format!("--{other}"))),
     }
     Ok(())
+}
+
+/// A 48-bit MAC in either of Go's colon or hyphen forms.
+fn parse_mac(s: &str) -> Option<Mac> {
+    Mac::parse(&s.replace('-', ":")).filter(|_| !(s.contains('-') && s.contains(':')))
+}
+
+/// Takes one flag's value: inline (`--x=v`, `-xv`) or the next argument.
+fn take_value(
+    inline: Option<String>,
+    args: &[String],
+    i: &mut usize,
+    missing: impl FnOnce() -> String,
+) -> Result<String, OptionsError> {
+    if let Some(v) = inline {
+        return Ok(v);
+    }
+    *i += 1;
+    args.get(*i)
+        .cloned()
+        .ok_or_else(|| OptionsError::Flag(missing()))
+}
+
+/// A known flag: applied when modelled, refused as unsupported otherwise.
+fn known(o: &mut RunOptions, def: &FlagDef, value: Option<String>) -> Result<(), OptionsError> {
+    if MODELLED.contains(&def.0) {
+        apply(o, def.0, value)
+    } else {
+        Err(OptionsError::Unsupported(format!("--{}", def.0)))
+    }
 }
 
 /// Parses the arguments after `run`/`create`.
@@ -145,58 +289,9 @@ pub fn parse(args: &[String]) -> Result<RunOptions, OptionsError> {
             break;
         }
         if let Some(long) = a.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
-                None => (a.clone(), None),
-            };
-            if VALUE_FLAGS.contains(&name.as_str()) {
-                let value = match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        args.get(i).cloned().ok_or_else(|| {
-                            OptionsError::Flag(format!("flag needs an argument: {name}"))
-                        })?
-                    }
-                };
-                apply(&mut o, &name, Some(value))?;
-            } else if BOOL_FLAGS.contains(&name.as_str()) {
-                apply(&mut o, &name, None)?;
-            } else {
-                return Err(OptionsError::Flag(format!("unknown flag: {name}")));
-            }
-            i += 1;
-            continue;
-        }
-        // A bundle of short flags: `-dit`, or `-p8080:80`, or `-p 8080:80`.
-        let chars: Vec<char> = a[1..].chars().collect();
-        let mut j = 0;
-        while j < chars.len() {
-            let flag = format!("-{}", chars[j]);
-            if VALUE_FLAGS.contains(&flag.as_str()) {
-                let rest: String = chars[j + 1..].iter().collect();
-                let value = if !rest.is_empty() {
-                    rest.strip_prefix('=').unwrap_or(&rest).to_string()
-                } else {
-                    i += 1;
-                    args.get(i).cloned().ok_or_else(|| {
-                        OptionsError::Flag(format!(
-                            "flag needs an argument: '{}' in {flag}",
-                            chars[j]
-                        ))
-                    })?
-                };
-                apply(&mut o, &flag, Some(value))?;
-                break;
-            } else if BOOL_FLAGS.contains(&flag.as_str()) {
-                apply(&mut o, &flag, None)?;
-            } else {
-                return Err(OptionsError::Flag(format!(
-                    "unknown shorthand flag: '{}' in {a}",
-                    chars[j]
-                )));
-            }
-            j += 1;
+            parse_long(&mut o, long, args, &mut i)?;
+        } else {
+            parse_shorts(&mut o, a, args, &mut i)?;
         }
         i += 1;
     }
@@ -205,7 +300,81 @@ pub fn parse(args: &[String]) -> Result<RunOptions, OptionsError> {
     };
     o.image = image.clone();
     o.cmd = args[i + 1..].to_vec();
+    check_restart(&o)?;
     Ok(o)
+}
+
+/// `--name=v`, `--name v`, `--rm`.
+fn parse_long(
+    o: &mut RunOptions,
+    long: &str,
+    args: &[String],
+    i: &mut usize,
+) -> Result<(), OptionsError> {
+    let (name, inline) = match long.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (long, None),
+    };
+    let Some(def) = RUN_FLAGS_20_10.iter().find(|d| d.0 == name) else {
+        return Err(OptionsError::Flag(format!("unknown flag: --{name}")));
+    };
+    let value = if def.2 {
+        Some(take_value(inline, args, i, || {
+            format!("flag needs an argument: --{name}")
+        })?)
+    } else {
+        match inline.as_deref().map(parse_go_bool) {
+            None | Some(Some(true)) => None,
+            Some(Some(false)) => Some("false".to_string()),
+            Some(None) => {
+                let v = inline.unwrap_or_default();
+                return Err(OptionsError::Flag(format!(
+                    "invalid argument \"{v}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax"
+                )));
+            }
+        }
+    };
+    known(o, def, value)
+}
+
+/// A bundle of short flags: `-dit`, or `-p8080:80`, or `-p 8080:80`.
+fn parse_shorts(
+    o: &mut RunOptions,
+    a: &str,
+    args: &[String],
+    i: &mut usize,
+) -> Result<(), OptionsError> {
+    let chars: Vec<char> = a[1..].chars().collect();
+    for (j, &c) in chars.iter().enumerate() {
+        let Some(def) = RUN_FLAGS_20_10.iter().find(|d| d.1 == Some(c)) else {
+            return Err(OptionsError::Flag(format!(
+                "unknown shorthand flag: '{c}' in {a}"
+            )));
+        };
+        if def.2 {
+            let rest: String = chars[j + 1..].iter().collect();
+            let inline =
+                (!rest.is_empty()).then(|| rest.strip_prefix('=').unwrap_or(&rest).to_string());
+            let value = take_value(inline, args, i, || {
+                format!("flag needs an argument: '{c}' in {a}")
+            })?;
+            return known(o, def, Some(value));
+        }
+        known(o, def, None)?;
+    }
+    Ok(())
+}
+
+/// The CLI's restart-policy checks: `--rm` excludes any policy but `no`; docknet runs no
+/// process that could be restarted, so any other policy is unsupported.
+fn check_restart(o: &RunOptions) -> Result<(), OptionsError> {
+    match o.restart.as_deref() {
+        None | Some("no") | Some("") => Ok(()),
+        Some(_) if o.auto_remove => Err(OptionsError::Conflict(
+            "Conflicting options: --restart and --rm".into(),
+        )),
+        Some(p) => Err(OptionsError::Unsupported(format!("--restart {p}"))),
+    }
 }
 
 /// `--ip` parsed as the daemon does; 20.10's message has a stray parenthesis.

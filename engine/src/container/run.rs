@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::container::foreground::foreground_refusal;
 use crate::container::image;
 use crate::container::model::{Container, EndpointConfig, NetworkMode, RunState};
 use crate::container::options::{self, OptionsError, RunOptions};
@@ -39,6 +40,11 @@ fn options_failure(cmd: &str, e: OptionsError) -> CommandOutput {
         OptionsError::Flag(m) | OptionsError::Invalid(m) => {
             CommandOutput::fail(format!("{m}\nSee 'docker {cmd} --help'.\n"), 125)
         }
+        OptionsError::Conflict(m) => CommandOutput::fail(report(cmd, &m, true), 125),
+        OptionsError::Unsupported(flag) => CommandOutput::fail(
+            format!("docknet: unsupported option: docker {cmd} {flag}\n"),
+            127,
+        ),
     }
 }
 
@@ -169,7 +175,10 @@ impl Engine {
             networks,
             sandbox: None,
             last_sandbox: None,
+            auto_remove: o.auto_remove,
+            mac_address: o.mac_address.zip(o.mac_address_text.clone()),
         };
+        self.containers.images.insert(image::pulled_name(&o.image));
         self.containers.list.push(container);
         Ok(self.containers.list.len() - 1)
     }
@@ -192,6 +201,11 @@ impl Engine {
                 125,
             );
         }
+        if !o.detach {
+            if let Some(e) = foreground_refusal(&o) {
+                return CommandOutput::fail(e.render(), e.exit_status());
+            }
+        }
         let idx = match self.create_container(&o) {
             Ok(i) => i,
             Err(e) => return CommandOutput::fail(report("run", &e.render_plain(), true), 125),
@@ -204,8 +218,20 @@ impl Engine {
             String::new()
         };
         let warning = create_warning(&o);
-        match self.start_container(k, idx) {
-            Ok(()) => CommandOutput {
+        if let Err(e) = self.start_container(k, idx) {
+            return CommandOutput {
+                stdout,
+                stderr: warning + &report("run", &e.render_plain(), false),
+                exit: 125,
+            };
+        }
+        match self.run_main_process(k, idx, !o.detach) {
+            Ok(Some(done)) if !o.detach => CommandOutput {
+                stdout: done.stdout,
+                stderr: warning + &done.stderr,
+                exit: done.exit,
+            },
+            Ok(_) => CommandOutput {
                 stdout,
                 stderr: warning,
                 exit: 0,
@@ -240,10 +266,10 @@ impl Engine {
         let mut out = CommandOutput::default();
         let mut failed: Vec<String> = Vec::new();
         for name in names {
-            let r = self
-                .containers
-                .find(name)
-                .and_then(|i| self.start_container(k, i));
+            let r = self.containers.find(name).and_then(|i| {
+                self.start_container(k, i)?;
+                self.run_main_process(k, i, false).map(|_| ())
+            });
             match r {
                 Ok(()) => out.stdout.push_str(&format!("{name}\n")),
                 Err(e) => {
@@ -290,7 +316,9 @@ impl Engine {
         let timeout = stop_timeout(args);
         self.each(args, &["-t", "--time"], |e, name| {
             let i = e.containers.find(name)?;
-            e.graceful_stop(k, i, timeout)
+            e.graceful_stop(k, i, timeout)?;
+            e.remove_if_auto(i);
+            Ok(())
         })
     }
 
@@ -301,7 +329,8 @@ impl Engine {
             let i = e.containers.find(name)?;
             let r = e
                 .graceful_stop(k, i, timeout)
-                .and_then(|_| e.start_container(k, i));
+                .and_then(|_| e.start_container(k, i))
+                .and_then(|_| e.run_main_process(k, i, false).map(|_| ()));
             r.map_err(|err| EngineError::Message(format!("Cannot restart container {name}: {err}")))
         })
     }

@@ -139,8 +139,8 @@ impl Engine {
             "host" => Driver::Host,
             "null" => Driver::Null,
             "macvlan" | "ipvlan" | "overlay" => {
-                return Err(EngineError::Message(format!(
-                    "docknet does not model the {} driver",
+                return Err(EngineError::Unsupported(format!(
+                    "the {} network driver (docknet models bridge, host and null)",
                     req.driver
                 )))
             }
@@ -148,9 +148,7 @@ impl Engine {
         };
         for cfg in &req.ipam {
             if cfg.subnet.contains(':') && cfg.subnet.contains('/') {
-                return Err(EngineError::Message(
-                    "docknet models IPv4 networks only".to_string(),
-                ));
+                return Err(ipv6_unsupported());
             }
             if parse_cidr(&cfg.subnet).is_none() {
                 return Err(EngineError::Message(format!(
@@ -397,4 +395,9 @@ pub(crate) fn bridge_device_ops(
             addr,
         }),
     );
+}
+
+/// docknet models IPv4 networks only: an IPv6 subnet (or `--ipv6` with one) is refused.
+pub fn ipv6_unsupported() -> EngineError {
+    EngineError::Unsupported("IPv6 networks (docknet models IPv4 networks only)".into())
 }

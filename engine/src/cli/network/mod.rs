@@ -128,7 +128,9 @@ impl Engine {
                 ));
             }
         }
-        if p.flag("ipv6") {
+        // 20.10 wants an IPv6 pool for `--ipv6` and has no default one; an IPv6 subnet given
+        // with it is refused by create as unsupported (docknet models IPv4 only).
+        if p.flag("ipv6") && !ipam.iter().any(|c| c.subnet.contains(':')) {
             return error_output(&EngineError::Message(
                 "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network".to_string(),
             ));
