@@ -1,15 +1,16 @@
 //! docknet-engine: Docker 20.10 bridge networking as pure data.
 //!
-//! Start here:
-//! - [`op`]: the [`Op`] vocabulary, one value per kernel change;
-//! - [`kernel`]: the [`Kernel`] trait every backend (sim, real kernel) implements;
-//! - [`state`]: [`KernelState`], what a backend reads back, and [`render`], which prints it as
-//!   `ip`, `bridge`, `brctl` and `iptables-save` do.
+//! Start here: [`Engine`] takes `docker ...` argv and turns each command into a [`Plan`] of
+//! kernel ops ([`op`], from the Docker-free contract crate `docknet-netstate`, re-exported
+//! here with [`kernel`], [`state`], [`render`], [`output`] and [`rng`]); [`network`],
+//! [`container`], [`ipam`] and [`firewall`] hold Docker's semantics, [`cli`] its front end.
 //!
 //! The engine does no I/O, has no clock and no randomness but [`rng::SeededRng`]. Data flows one
 //! way: command → engine → ops → kernel → observed state → render.
 
 #![recursion_limit = "256"]
+
+pub use docknet_netstate::{kernel, op, output, render, rng, state};
 
 pub mod cli;
 pub mod clock;
@@ -21,14 +22,8 @@ pub mod firewall;
 mod ids;
 pub mod inspect;
 pub mod ipam;
-pub mod kernel;
 pub mod network;
-pub mod op;
-pub mod output;
 pub mod plan;
-pub mod render;
-pub mod rng;
-pub mod state;
 
 pub use engine::{Engine, DEFAULT_SEED};
 pub use error::EngineError;

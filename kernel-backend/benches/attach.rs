@@ -14,9 +14,9 @@
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use docknet_engine::kernel::Kernel;
-use docknet_engine::op::{NetnsName, Op};
 use docknet_kernel::KernelBackend;
+use docknet_netstate::kernel::Kernel;
+use docknet_netstate::op::{NetnsName, Op};
 
 #[path = "../tests/common/mod.rs"]
 mod common;

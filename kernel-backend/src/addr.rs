@@ -3,8 +3,8 @@
 
 use std::net::IpAddr;
 
-use docknet_engine::op::Ipv4Cidr;
-use docknet_engine::state::{Addr, Addr6, AddrScope};
+use docknet_netstate::op::Ipv4Cidr;
+use docknet_netstate::state::{Addr, Addr6, AddrScope};
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::address::{
     AddressAttribute, AddressHeaderFlags, AddressMessage, AddressScope,

@@ -1,7 +1,7 @@
 //! Applying one link, address or route op through its namespace's netlink connection.
 
-use docknet_engine::kernel::KernelError;
-use docknet_engine::op::{LinkAddKind, NetnsName, Op};
+use docknet_netstate::kernel::KernelError;
+use docknet_netstate::op::{LinkAddKind, NetnsName, Op};
 
 use crate::backend::{map_err, KernelBackend, Ns};
 use crate::link::VethEnd;

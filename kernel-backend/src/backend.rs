@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
-use docknet_engine::kernel::{Errno, Kernel, KernelError};
-use docknet_engine::op::{NetnsName, Op};
-use docknet_engine::state::KernelState;
+use docknet_netstate::kernel::{Errno, Kernel, KernelError};
+use docknet_netstate::op::{NetnsName, Op};
+use docknet_netstate::state::KernelState;
 use tokio::runtime::Runtime;
 
 use crate::ifindex::Cursor;

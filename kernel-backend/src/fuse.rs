@@ -8,8 +8,8 @@
 //! [`crate::ifindex`]), so the observed state is the same. If the fused request fails, nothing
 //! was created and the ops run one by one instead, which reports the exact failing op.
 
-use docknet_engine::kernel::KernelError;
-use docknet_engine::op::{LinkAddKind, Mac, NetnsName, Op};
+use docknet_netstate::kernel::KernelError;
+use docknet_netstate::op::{LinkAddKind, Mac, NetnsName, Op};
 
 use crate::backend::{map_err, KernelBackend};
 use crate::link::{self, VethEnd};

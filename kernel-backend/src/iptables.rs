@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::op::{Op, RulePosition, Table};
-use docknet_engine::state::{Chain, IptablesTable};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::op::{Op, RulePosition, Table};
+use docknet_netstate::state::{Chain, IptablesTable};
 
 /// The restore command line for one iptables op (restore accepts iptables commands verbatim).
 fn command(op: &Op) -> Option<(Table, String)> {
@@ -151,7 +151,7 @@ pub(crate) fn parse_save(text: &str) -> BTreeMap<Table, IptablesTable> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use docknet_engine::op::NetnsName;
+    use docknet_netstate::op::NetnsName;
 
     fn rule(table: Table, chain: &str, rule: &str) -> Op {
         Op::RuleAdd {

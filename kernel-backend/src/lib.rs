@@ -4,7 +4,7 @@
 //! namespace stands in for the machine's), held by file descriptor and gone when the backend
 //! is dropped. Links, addresses and routes go through rtnetlink, sysctls through `/proc/sys`
 //! from a thread inside the namespace, iptables through `iptables-restore`/`iptables-save`
-//! spawned inside it. [`KernelBackend::observe`](docknet_engine::Kernel::observe) reads it all
+//! spawned inside it. [`KernelBackend::observe`](docknet_netstate::Kernel::observe) reads it all
 //! back into the same `KernelState` the simulated kernel produces.
 //!
 //! What keeps the real kernel as deterministic as the simulated one:

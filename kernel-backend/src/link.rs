@@ -3,8 +3,8 @@
 
 use std::os::fd::RawFd;
 
-use docknet_engine::op::Mac;
-use docknet_engine::state::{Link, LinkKind, OperState, Peer};
+use docknet_netstate::op::Mac;
+use docknet_netstate::state::{Link, LinkKind, OperState, Peer};
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::link::{
     InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData, InfoVeth, LinkAttribute,

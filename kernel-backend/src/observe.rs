@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::os::fd::{AsFd, AsRawFd};
 
-use docknet_engine::kernel::KernelError;
-use docknet_engine::op::NetnsName;
-use docknet_engine::state::{KernelState, Netns};
+use docknet_netstate::kernel::KernelError;
+use docknet_netstate::op::NetnsName;
+use docknet_netstate::state::{KernelState, Netns};
 
 use crate::backend::{KernelBackend, Ns};
 use crate::nl::NlError;

@@ -2,8 +2,8 @@
 
 use std::os::fd::AsFd;
 
-use docknet_engine::kernel::{Errno, KernelError};
-use docknet_engine::op::Op;
+use docknet_netstate::kernel::{Errno, KernelError};
+use docknet_netstate::op::Op;
 
 use crate::backend::KernelBackend;
 use crate::{iptables, netns};

@@ -1,8 +1,8 @@
 //! Routes: RTM_NEWROUTE/DELROUTE for the route ops, and main-table dumps read back into
 //! [`Route`].
 
-use docknet_engine::op::{Ipv4Cidr, RouteSpec};
-use docknet_engine::state::{AddrScope, Route, RouteProtocol};
+use docknet_netstate::op::{Ipv4Cidr, RouteSpec};
+use docknet_netstate::state::{AddrScope, Route, RouteProtocol};
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteFlags, RouteHeader, RouteMessage,

@@ -2,10 +2,10 @@
 mod common;
 
 use common::*;
-use docknet_engine::kernel::{Errno, Kernel};
-use docknet_engine::op::{LinkAddKind, NetnsName, Op, RouteSpec};
-use docknet_engine::state::{AddrScope, LinkKind, OperState, Peer, RouteProtocol};
 use docknet_kernel::KernelBackend;
+use docknet_netstate::kernel::{Errno, Kernel};
+use docknet_netstate::op::{LinkAddKind, NetnsName, Op, RouteSpec};
+use docknet_netstate::state::{AddrScope, LinkKind, OperState, Peer, RouteProtocol};
 
 fn backend() -> Option<KernelBackend> {
     kernel_available().then(|| KernelBackend::new().expect("backend"))

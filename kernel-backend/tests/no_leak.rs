@@ -4,9 +4,9 @@ mod common;
 use std::os::fd::AsRawFd;
 
 use common::*;
-use docknet_engine::kernel::Kernel;
-use docknet_engine::op::{NetnsName, Op, RulePosition, Table};
 use docknet_kernel::KernelBackend;
+use docknet_netstate::kernel::Kernel;
+use docknet_netstate::op::{NetnsName, Op, RulePosition, Table};
 
 /// Links named `w*` in the witness's host namespace.
 fn witness_links(w: &mut KernelBackend) -> Vec<String> {

@@ -1,8 +1,8 @@
 //! Per-op timing of the attach sequence (diagnostic; run with --ignored --nocapture).
 mod common;
 use common::*;
-use docknet_engine::Kernel;
 use docknet_kernel::KernelBackend;
+use docknet_netstate::Kernel;
 use std::time::Instant;
 
 #[test]
@@ -58,7 +58,7 @@ fn profile_fused_attach() {
     );
     let t = Instant::now();
     for i in 0..n {
-        k.apply(&docknet_engine::op::Op::NetnsAdd {
+        k.apply(&docknet_netstate::op::Op::NetnsAdd {
             ns: ns(&format!("x{i}")),
         })
         .unwrap();

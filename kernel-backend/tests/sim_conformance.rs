@@ -3,10 +3,10 @@
 mod common;
 
 use common::*;
-use docknet_engine::kernel::Kernel;
-use docknet_engine::op::{LinkAddKind, NetnsName, Op, RouteSpec, RulePosition, Table};
-use docknet_engine::state::KernelState;
 use docknet_kernel::KernelBackend;
+use docknet_netstate::kernel::Kernel;
+use docknet_netstate::op::{LinkAddKind, NetnsName, Op, RouteSpec, RulePosition, Table};
+use docknet_netstate::state::KernelState;
 use docknet_sim::Sim;
 
 /// Applies `ops` one at a time to both kernels; both must accept or refuse each the same way.

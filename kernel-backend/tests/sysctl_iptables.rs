@@ -2,9 +2,9 @@
 mod common;
 
 use common::*;
-use docknet_engine::kernel::{Errno, Kernel};
-use docknet_engine::op::{NetnsName, Op, RulePosition, Table};
 use docknet_kernel::KernelBackend;
+use docknet_netstate::kernel::{Errno, Kernel};
+use docknet_netstate::op::{NetnsName, Op, RulePosition, Table};
 
 fn backend() -> Option<KernelBackend> {
     kernel_available().then(|| KernelBackend::new().expect("backend"))

@@ -19,9 +19,9 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::state::AddrScope;
-use docknet_engine::{Ipv4Cidr, Mac, NetnsName};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::state::AddrScope;
+use docknet_netstate::{Ipv4Cidr, Mac, NetnsName};
 
 use crate::error::{fail, SimError};
 use crate::link::DevKind;
@@ -228,7 +228,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Errno, Ipv4Cidr, Kernel, LinkAddKind, Mac, NetnsName, Op};
+    use docknet_netstate::{Errno, Ipv4Cidr, Kernel, LinkAddKind, Mac, NetnsName, Op};
 
     use super::link_local;
     use crate::Sim;

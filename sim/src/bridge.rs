@@ -18,8 +18,8 @@
 //! - the bridge MTU follows the minimum port MTU (1500 with no ports) until the user sets it;
 //! - port numbers are the lowest free from 1.
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::{Mac, NetnsName};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::{Mac, NetnsName};
 
 use crate::error::{fail, SimError};
 use crate::link::DevKind;
@@ -252,8 +252,8 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::state::OperState;
-    use docknet_engine::{Errno, Kernel, LinkAddKind, Mac, NetnsName, Op};
+    use docknet_netstate::state::OperState;
+    use docknet_netstate::{Errno, Kernel, LinkAddKind, Mac, NetnsName, Op};
 
     use crate::Sim;
 

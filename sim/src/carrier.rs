@@ -17,7 +17,7 @@
 //!
 //! The kernel defers non-urgent events by up to a second; the sim settles them after each op.
 
-use docknet_engine::state::OperState;
+use docknet_netstate::state::OperState;
 
 use crate::link::DevKind;
 use crate::{DevId, Sim};
@@ -70,8 +70,8 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::state::OperState;
-    use docknet_engine::{Kernel, LinkAddKind, Mac, NetnsName, Op};
+    use docknet_netstate::state::OperState;
+    use docknet_netstate::{Kernel, LinkAddKind, Mac, NetnsName, Op};
 
     use crate::Sim;
 

@@ -1,7 +1,7 @@
 //! The sim's one error type: an errno, as the real kernel (or iptables) would answer.
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::{KernelError, Op};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::{KernelError, Op};
 
 /// Why the simulated kernel refused an op.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

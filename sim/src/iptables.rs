@@ -13,9 +13,9 @@
 //!   that is not there is ENOENT ("Bad rule"); `-I CHAIN N` with N > rules+1 is E2BIG ("Index
 //!   of insertion too big"); `-P` of a user chain is ENOENT ("Bad built-in chain name").
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::state::{Chain, IptablesTable};
-use docknet_engine::{NetnsName, RulePosition, Table};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::state::{Chain, IptablesTable};
+use docknet_netstate::{NetnsName, RulePosition, Table};
 
 use crate::error::{fail, SimError};
 use crate::{NetId, Sim};
@@ -267,7 +267,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Errno, Kernel, NetnsName, Op, RulePosition, Table};
+    use docknet_netstate::{Errno, Kernel, NetnsName, Op, RulePosition, Table};
 
     use crate::Sim;
 

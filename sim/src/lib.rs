@@ -39,8 +39,8 @@ pub use error::SimError;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use docknet_engine::rng::SeededRng;
-use docknet_engine::{Kernel, KernelError, KernelState, NetnsName, Op};
+use docknet_netstate::rng::SeededRng;
+use docknet_netstate::{Kernel, KernelError, KernelState, NetnsName, Op};
 
 use link::Dev;
 use netns::Net;

@@ -20,9 +20,9 @@
 
 use std::net::Ipv6Addr;
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::state::OperState;
-use docknet_engine::{LinkAddKind, Mac, NetnsName};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::state::OperState;
+use docknet_netstate::{LinkAddKind, Mac, NetnsName};
 
 use crate::addr::AddrEntry;
 use crate::error::{fail, SimError};
@@ -385,7 +385,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Errno, Kernel, LinkAddKind, Mac, NetnsName, Op};
+    use docknet_netstate::{Errno, Kernel, LinkAddKind, Mac, NetnsName, Op};
 
     use crate::Sim;
 

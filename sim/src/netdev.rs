@@ -15,8 +15,8 @@
 //!   taken); bridges and lo cannot move ("The interface netns is immutable", EINVAL);
 //! - moving into the namespace the device is already in is a no-op.
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::NetnsName;
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::NetnsName;
 
 use crate::error::{fail, SimError};
 use crate::link::DevKind;
@@ -188,8 +188,8 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::state::OperState;
-    use docknet_engine::{Errno, Kernel, LinkAddKind, NetnsName, Op};
+    use docknet_netstate::state::OperState;
+    use docknet_netstate::{Errno, Kernel, LinkAddKind, NetnsName, Op};
 
     use crate::Sim;
 
@@ -295,11 +295,11 @@ mod tests {
     }
 
     trait ParseCidr {
-        fn parse_cidr(self) -> docknet_engine::Ipv4Cidr;
+        fn parse_cidr(self) -> docknet_netstate::Ipv4Cidr;
     }
     impl ParseCidr for &str {
-        fn parse_cidr(self) -> docknet_engine::Ipv4Cidr {
-            docknet_engine::Ipv4Cidr::parse(self).unwrap()
+        fn parse_cidr(self) -> docknet_netstate::Ipv4Cidr {
+            docknet_netstate::Ipv4Cidr::parse(self).unwrap()
         }
     }
 }

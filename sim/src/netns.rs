@@ -11,9 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::state::IptablesTable;
-use docknet_engine::{NetnsName, Table};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::state::IptablesTable;
+use docknet_netstate::{NetnsName, Table};
 
 use crate::error::{fail, SimError};
 use crate::route::RouteEntry;
@@ -137,8 +137,8 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::state::OperState;
-    use docknet_engine::{Kernel, NetnsName, Op};
+    use docknet_netstate::state::OperState;
+    use docknet_netstate::{Kernel, NetnsName, Op};
 
     use crate::Sim;
 
@@ -164,10 +164,10 @@ mod tests {
         let ns = NetnsName::new("c1");
         sim.apply(&Op::NetnsAdd { ns: ns.clone() }).unwrap();
         let e = sim.apply(&Op::NetnsAdd { ns: ns.clone() }).unwrap_err();
-        assert_eq!(e.errno_value(), Some(docknet_engine::Errno::EEXIST));
+        assert_eq!(e.errno_value(), Some(docknet_netstate::Errno::EEXIST));
         sim.apply(&Op::NetnsDel { ns: ns.clone() }).unwrap();
         let e = sim.apply(&Op::NetnsDel { ns }).unwrap_err();
-        assert_eq!(e.errno_value(), Some(docknet_engine::Errno::ENOENT));
+        assert_eq!(e.errno_value(), Some(docknet_netstate::Errno::ENOENT));
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Kernel, LinkAddKind, NetnsName, Op};
+    use docknet_netstate::{Kernel, LinkAddKind, NetnsName, Op};
 
     use crate::Sim;
 

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use docknet_engine::state::{
+use docknet_netstate::state::{
     Addr, Addr6, AddrScope, Link, LinkKind, Netns, OperState, Peer, Route,
 };
-use docknet_engine::KernelState;
+use docknet_netstate::KernelState;
 
 use crate::link::{Dev, DevKind};
 use crate::netns::Net;

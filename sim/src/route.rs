@@ -22,9 +22,9 @@
 
 use std::net::Ipv4Addr;
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::state::{AddrScope, RouteProtocol};
-use docknet_engine::{Ipv4Cidr, NetnsName, RouteSpec};
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::state::{AddrScope, RouteProtocol};
+use docknet_netstate::{Ipv4Cidr, NetnsName, RouteSpec};
 
 use crate::error::{fail, SimError};
 use crate::{DevId, NetId, Sim};
@@ -195,7 +195,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Errno, Ipv4Cidr, Kernel, LinkAddKind, NetnsName, Op, RouteSpec};
+    use docknet_netstate::{Errno, Ipv4Cidr, Kernel, LinkAddKind, NetnsName, Op, RouteSpec};
 
     use crate::Sim;
 

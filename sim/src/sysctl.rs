@@ -23,8 +23,8 @@
 
 use std::collections::BTreeMap;
 
-use docknet_engine::kernel::Errno;
-use docknet_engine::NetnsName;
+use docknet_netstate::kernel::Errno;
+use docknet_netstate::NetnsName;
 
 use crate::error::{fail, SimError};
 use crate::{DevId, NetId, Sim};
@@ -371,7 +371,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use docknet_engine::{Errno, Kernel, LinkAddKind, NetnsName, Op};
+    use docknet_netstate::{Errno, Kernel, LinkAddKind, NetnsName, Op};
 
     use crate::Sim;
 

@@ -5,7 +5,7 @@
 //! registers, and draws random MACs peer first. A pair created across namespaces makes both
 //! namespaces number each other at once (see `nsid`). Up/down coupling is in `netdev`.
 
-use docknet_engine::Mac;
+use docknet_netstate::Mac;
 
 use crate::link::DevKind;
 use crate::{NetId, Sim};

@@ -1,8 +1,8 @@
 //! A Docker-like sequence, checked against what the real 6.18 kernel reported for the same
 //! commands (run by `sim/examples/crosscheck.rs docker` in a scratch namespace: identical).
 
-use docknet_engine::state::{OperState, RouteProtocol};
-use docknet_engine::{
+use docknet_netstate::state::{OperState, RouteProtocol};
+use docknet_netstate::{
     Ipv4Cidr, Kernel, KernelState, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table,
 };
 use docknet_sim::Sim;

@@ -1,6 +1,6 @@
 //! Scale: a thousand Docker-like containers on one bridge stay cheap to build and observe.
 
-use docknet_engine::{Ipv4Cidr, Kernel, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
+use docknet_netstate::{Ipv4Cidr, Kernel, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
 use docknet_sim::Sim;
 
 /// The per-container ops: veth with the peer in the container, port, addresses, route.

@@ -1,7 +1,7 @@
 //! Gating and op builders shared by the kernel integration tests.
 #![allow(dead_code)]
 
-use docknet_engine::op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
+use docknet_netstate::op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
 
 /// Whether kernel tests can run here; prints why not, and fails loudly when `CI` is set.
 pub fn kernel_available() -> bool {

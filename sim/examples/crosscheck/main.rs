@@ -7,8 +7,8 @@
 
 mod scenarios;
 
-use docknet_engine::state::Netns;
-use docknet_engine::{Kernel, LinkAddKind, NetnsName, Op, RouteSpec, RulePosition};
+use docknet_netstate::state::Netns;
+use docknet_netstate::{Kernel, LinkAddKind, NetnsName, Op, RouteSpec, RulePosition};
 use docknet_sim::Sim;
 
 /// `ip` prefix for a namespace (`host` is the scratch root).
@@ -145,7 +145,7 @@ fn spec(r: &RouteSpec) -> String {
 }
 
 /// The normalized line format (also produced from the real kernel by the companion script).
-fn dump(st: &docknet_engine::KernelState) {
+fn dump(st: &docknet_netstate::KernelState) {
     for (name, ns) in &st.namespaces {
         println!("ns {name}");
         dump_ns(ns);
@@ -156,9 +156,9 @@ fn dump(st: &docknet_engine::KernelState) {
 fn dump_ns(ns: &Netns) {
     for l in ns.links.values() {
         let kind = match l.kind {
-            docknet_engine::state::LinkKind::Loopback => "loopback",
-            docknet_engine::state::LinkKind::Bridge { .. } => "bridge",
-            docknet_engine::state::LinkKind::Veth => "veth",
+            docknet_netstate::state::LinkKind::Loopback => "loopback",
+            docknet_netstate::state::LinkKind::Bridge { .. } => "bridge",
+            docknet_netstate::state::LinkKind::Veth => "veth",
         };
         let master = l.master.map(|m| m.to_string()).unwrap_or("-".into());
         let peer = match &l.peer {
@@ -208,9 +208,9 @@ fn dump_ns(ns: &Netns) {
         let dst = r.dst.map(|d| d.to_string()).unwrap_or("default".into());
         let via = r.via.map(|v| v.to_string()).unwrap_or("-".into());
         let proto = match r.protocol {
-            docknet_engine::state::RouteProtocol::Kernel => "kernel",
-            docknet_engine::state::RouteProtocol::Boot => "boot",
-            docknet_engine::state::RouteProtocol::Static => "static",
+            docknet_netstate::state::RouteProtocol::Kernel => "kernel",
+            docknet_netstate::state::RouteProtocol::Boot => "boot",
+            docknet_netstate::state::RouteProtocol::Static => "static",
         };
         let src = r.src.map(|s| s.to_string()).unwrap_or("-".into());
         let mut flags = Vec::new();

@@ -1,7 +1,7 @@
 //! The cross-check scenarios: op lists with explicit MACs, so the real kernel's random
 //! choices never show.
 
-use docknet_engine::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table};
+use docknet_netstate::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table};
 
 /// Builders for the scenarios.
 struct B(Vec<Op>);
