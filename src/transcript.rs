@@ -14,7 +14,7 @@
 //! The JSON form keeps stdout and stderr apart: `[{"line", "command", "stdout", "stderr",
 //! "exit"}]`.
 
-use docknet_engine::{CommandOutput, NetnsName};
+use docknet_engine::CommandOutput;
 use serde::Serialize;
 
 /// The whole replay.
@@ -38,14 +38,7 @@ pub struct StepRecord {
     pub tool: Option<ToolRun>,
 }
 
-/// A show command docknet answered by rendering kernel state.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ToolRun {
-    /// The namespace the tool looked at.
-    pub ns: NetnsName,
-    /// The tool's argv (`ip`, `-d`, `link`, `show`...).
-    pub argv: Vec<String>,
-}
+pub use docknet_netstate::tools::ToolRun;
 
 #[derive(Serialize)]
 struct JsonStep<'a> {

@@ -17,6 +17,7 @@ pub mod output;
 pub mod render;
 pub mod rng;
 pub mod state;
+pub mod tools;
 
 pub use kernel::{Errno, Kernel, KernelError};
 pub use op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table};

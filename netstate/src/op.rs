@@ -53,6 +53,9 @@ impl fmt::Display for NetnsName {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Mac(pub [u8; 6]);
 
+/// The longest interface name the kernel takes (`IFNAMSIZ` - 1).
+pub const IFNAME_MAX: usize = 15;
+
 impl Mac {
     /// All zeroes: loopback, and a bridge without ports and without an explicit MAC.
     pub const ZERO: Mac = Mac([0; 6]);

@@ -8,9 +8,9 @@
 
 use docknet_engine::{Kernel, NetnsName, Op, RouteSpec};
 
-use super::mac::MacSource;
 use crate::error::Error;
 use crate::scenario::HostIf;
+use docknet_netstate::tools::MacSource;
 
 /// The ops that build the host, in order.
 pub fn plan(host_ifs: &[HostIf], macs: &mut MacSource) -> Vec<Op> {

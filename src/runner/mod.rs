@@ -11,48 +11,19 @@
 //!
 //! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
 
-pub mod brctl;
 pub mod host;
-pub mod iproute;
-pub mod mac;
-pub mod observed;
-pub mod show;
 
 use docknet_engine::container::foreground::PendingProcess;
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
 
 use crate::error::Error;
 use crate::scenario::Scenario;
-use crate::transcript::{StepRecord, ToolRun, Transcript};
-use mac::MacSource;
-use observed::Observed;
+use crate::transcript::{StepRecord, Transcript};
+use docknet_netstate::tools::{self, MacSource, Observed};
+pub use docknet_netstate::tools::{unsupported, Outcome};
 
 /// Where Docker keeps its sandbox keys (`ls` of it lists namespaces).
 pub const NETNS_DIR: &str = "/var/run/docker/netns";
-
-/// What one command printed, and which renderer printed it, if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    /// stdout, stderr, exit status.
-    pub output: CommandOutput,
-    /// Set when a show command was answered by rendering kernel state.
-    pub tool: Option<ToolRun>,
-}
-
-impl Outcome {
-    /// An outcome not produced by a renderer.
-    pub fn plain(output: CommandOutput) -> Self {
-        Outcome { output, tool: None }
-    }
-}
-
-/// The status and message for a command docknet does not model.
-pub fn unsupported(argv: &[String]) -> Outcome {
-    Outcome::plain(CommandOutput::fail(
-        format!("docknet: unsupported command: {}\n", argv.join(" ")),
-        127,
-    ))
-}
 
 /// Replays `scenario` on `kernel`; `seed` overrides the scenario's `%seed`.
 pub fn replay(
@@ -162,12 +133,7 @@ impl<'k> Runner<'k> {
 
     /// Runs a network tool as if in namespace `ns`.
     fn tool(&mut self, ns: &NetnsName, argv: &[String]) -> Outcome {
-        match argv.first().map(String::as_str) {
-            Some("ip") => iproute::run(&mut self.kernel, &mut self.macs, ns, argv),
-            Some("brctl") => brctl::run(&mut self.kernel, &mut self.macs, ns, argv),
-            Some("bridge" | "iptables-save" | "iptables") => show::show(&mut self.kernel, ns, argv),
-            _ => unsupported(argv),
-        }
+        tools::run(&mut self.kernel, &mut self.macs, ns, argv)
     }
 
     fn docker(&mut self, argv: &[String]) -> Outcome {

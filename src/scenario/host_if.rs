@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 use docknet_engine::{Ipv4Cidr, Mac};
 
 /// Longest interface name Linux accepts (IFNAMSIZ - 1).
-pub const IFNAME_MAX: usize = 15;
+pub use docknet_netstate::op::IFNAME_MAX;
 
 /// A declared host interface.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,10 +2,10 @@
 
 use std::net::Ipv4Addr;
 
-use docknet_engine::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op, RouteSpec};
+use crate::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op, RouteSpec};
 
 use super::{change_for, garbage, rtnetlink_answers, Change};
-use crate::runner::mac::MacSource;
+use crate::tools::mac::MacSource;
 
 /// `ip route` verbs docknet leaves to the renderers (or reports unsupported).
 const KNOWN: &[&str] = &[
@@ -160,7 +160,7 @@ impl Change for RouteChange {
     }
 
     fn kernel_error(&self, _: &Op, err: &KernelError) -> CommandOutput {
-        use docknet_engine::Errno::*;
+        use crate::Errno::*;
         match (self.add, err.errno_value()) {
             (true, Some(ENETUNREACH | EINVAL)) => invalid_gateway(),
             (false, Some(ESRCH | ENOENT)) => no_such_process(),

@@ -7,7 +7,7 @@
 //! A kernel whose state changed without an op (the real kernel settling an operstate) is
 //! read again after the next op.
 
-use docknet_engine::{Kernel, KernelError, KernelState, Op};
+use crate::{Kernel, KernelError, KernelState, Op};
 
 /// A kernel plus the state last read from it.
 pub struct Observed<'k> {

@@ -3,16 +3,16 @@
 //!
 //! Each refusal is checked against the observed state first, with the texts, streams and
 //! statuses recorded from the real tool on this machine. `addbr` sets the bridge's MAC from
-//! the scenario seed (see [`crate::runner::mac`]); like the real tool it silently cuts a name
+//! the scenario seed (see [`crate::tools::mac`]); like the real tool it silently cuts a name
 //! to 15 characters.
 
-use docknet_engine::state::LinkKind;
-use docknet_engine::{CommandOutput, Kernel, KernelState, LinkAddKind, NetnsName, Op};
+use crate::state::LinkKind;
+use crate::{CommandOutput, Kernel, KernelState, LinkAddKind, NetnsName, Op};
 
 use super::mac::MacSource;
 use super::observed::Observed;
 use super::{show, Outcome};
-use crate::scenario::host_if::IFNAME_MAX;
+use crate::op::IFNAME_MAX;
 
 /// brctl's command table: name and help, as its usage prints them.
 const COMMANDS: &[(&str, &str)] = &[
@@ -112,7 +112,7 @@ fn whole(planned: Result<Vec<Op>, CommandOutput>) -> (Vec<Op>, Option<CommandOut
 }
 
 /// brctl's message when the kernel itself refuses.
-fn kernel_refusal(op: &Op, bridge: &str, err: &docknet_engine::KernelError) -> String {
+fn kernel_refusal(op: &Op, bridge: &str, err: &crate::KernelError) -> String {
     match op {
         Op::LinkAdd { .. } => format!("add bridge failed: {err}\n"),
         Op::LinkDel { .. } => format!("can't delete bridge {bridge}: {err}\n"),
@@ -234,7 +234,7 @@ fn ports(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::iproute::tests::state;
+    use crate::tools::iproute::tests::state;
 
     fn host() -> NetnsName {
         NetnsName::host()

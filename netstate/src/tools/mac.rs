@@ -7,8 +7,8 @@
 //! explicitly set MAC, so `brctl show` prints `8000.<that MAC>` for a fresh `brctl addbr`
 //! bridge, where a real host prints `8000.000000000000` until the first port joins.
 
-use docknet_engine::rng::SeededRng;
-use docknet_engine::Mac;
+use crate::rng::SeededRng;
+use crate::Mac;
 
 /// Mixed into the scenario seed so these MACs never share a stream with the engine's IDs.
 const STREAM: u64 = 0x646f_636b_6e65_7400; // "docknet\0"

@@ -1,10 +1,10 @@
 //! `ip link add|set|del`.
 
-use docknet_engine::{CommandOutput, KernelState, LinkAddKind, Mac, NetnsName, Op};
+use crate::{CommandOutput, KernelState, LinkAddKind, Mac, NetnsName, Op};
 
 use super::{cannot_find, garbage, has_link, matches, Change, Refused};
-use crate::runner::mac::MacSource;
-use crate::scenario::host_if::IFNAME_MAX;
+use crate::op::IFNAME_MAX;
+use crate::tools::mac::MacSource;
 
 /// `ip link` verbs docknet leaves to the renderers (or reports unsupported).
 const KNOWN: &[&str] = &[

@@ -11,7 +11,7 @@ mod addr;
 mod link;
 mod route;
 
-use docknet_engine::{CommandOutput, Kernel, KernelError, KernelState, NetnsName, Op};
+use crate::{CommandOutput, Kernel, KernelError, KernelState, NetnsName, Op};
 
 use super::mac::MacSource;
 use super::observed::Observed;

@@ -5,10 +5,10 @@
 
 use std::net::Ipv4Addr;
 
-use docknet_engine::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op};
+use crate::{CommandOutput, Ipv4Cidr, KernelError, KernelState, NetnsName, Op};
 
 use super::{cannot_find, change_for, garbage, rtnetlink_answers, Change};
-use crate::runner::mac::MacSource;
+use crate::tools::mac::MacSource;
 
 /// `ip address` verbs docknet leaves to the renderers (or reports unsupported).
 const KNOWN: &[&str] = &[
@@ -123,7 +123,7 @@ impl Change for AddrChange {
     }
 
     fn kernel_error(&self, _: &Op, err: &KernelError) -> CommandOutput {
-        use docknet_engine::Errno::*;
+        use crate::Errno::*;
         match (self.add, err.errno_value()) {
             (true, Some(EEXIST)) => already_assigned(),
             (false, Some(EADDRNOTAVAIL | ESRCH | ENOENT)) => not_found(),

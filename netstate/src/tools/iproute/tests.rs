@@ -1,52 +1,74 @@
 //! Parsing and planning of `ip` changes against a hand-built state (no kernel needed).
 
-use docknet_engine::{
-    CommandOutput, Ipv4Cidr, Kernel, KernelState, LinkAddKind, Mac, NetnsName, Op, RouteSpec,
-};
+use crate::state::{Addr, AddrScope, Link, LinkKind, Netns, OperState, Peer, Route, RouteProtocol};
+use crate::{CommandOutput, Ipv4Cidr, KernelState, LinkAddKind, Mac, NetnsName, Op, RouteSpec};
 
 use super::{addr, link, route, Change};
-use crate::runner::mac::MacSource;
+use crate::tools::mac::MacSource;
 
-/// host: lo, b0 (bridge, up, 10.1.1.1/24), v1 (veth, down, peer v1p); built on the sim.
+/// host: lo, b0 (bridge, up, no ports, 10.1.1.1/24), v1 (veth, down, peer v1p), as the
+/// kernel (and sim) report that setup.
 pub(crate) fn state() -> KernelState {
-    let host = NetnsName::host();
-    let ops = [
-        Op::LinkSetUp {
-            ns: host.clone(),
-            name: "lo".into(),
-            up: true,
-        },
-        Op::LinkAdd {
-            ns: host.clone(),
-            name: "b0".into(),
-            mac: Some(Mac([2, 0, 0, 0, 0, 2])),
-            kind: LinkAddKind::Bridge,
-        },
-        Op::LinkSetUp {
-            ns: host.clone(),
-            name: "b0".into(),
-            up: true,
-        },
-        Op::LinkAdd {
-            ns: host.clone(),
-            name: "v1".into(),
-            mac: Some(Mac([2, 0, 0, 0, 0, 3])),
-            kind: LinkAddKind::Veth {
-                peer: "v1p".into(),
-                peer_ns: None,
-                peer_mac: None,
-            },
-        },
-        Op::AddrAdd {
-            ns: host.clone(),
-            dev: "b0".into(),
-            addr: Ipv4Cidr::parse("10.1.1.1/24").unwrap(),
-            broadcast: false,
-        },
-    ];
-    let mut sim = docknet_sim::Sim::new();
-    sim.apply_all(&ops).expect("a valid setup");
-    sim.observe().expect("observable")
+    let link = |ifindex: u32, name: &str, kind: LinkKind, mac: [u8; 6]| Link {
+        ifindex,
+        name: name.into(),
+        kind,
+        mac: Mac(mac),
+        mtu: if ifindex == 1 { 65536 } else { 1500 },
+        up: false,
+        lower_up: false,
+        operstate: OperState::Down,
+        qdisc: "noop".into(),
+        txqlen: 1000,
+        master: None,
+        peer: None,
+        port_state: None,
+        port_no: None,
+    };
+    let mut lo = link(1, "lo", LinkKind::Loopback, [0; 6]);
+    (lo.up, lo.lower_up, lo.operstate, lo.qdisc) =
+        (true, true, OperState::Unknown, "noqueue".into());
+    let mut b0 = link(2, "b0", LinkKind::Bridge { stp: false }, [2, 0, 0, 0, 0, 2]);
+    (b0.up, b0.qdisc) = (true, "noqueue".into());
+    let mut v1 = link(3, "v1", LinkKind::Veth, [2, 0, 0, 0, 0, 3]);
+    v1.peer = Some(Peer {
+        ifindex: 4,
+        netnsid: None,
+    });
+    let mut v1p = link(4, "v1p", LinkKind::Veth, [2, 0, 0, 0, 0, 4]);
+    v1p.peer = Some(Peer {
+        ifindex: 3,
+        netnsid: None,
+    });
+    let cidr = Ipv4Cidr::parse("10.1.1.1/24").unwrap();
+    let ns = Netns {
+        links: [lo, b0, v1, v1p]
+            .into_iter()
+            .map(|l| (l.ifindex, l))
+            .collect(),
+        addrs: vec![Addr {
+            ifindex: 2,
+            cidr,
+            broadcast: None,
+            scope: AddrScope::Global,
+            label: "b0".into(),
+            secondary: false,
+        }],
+        routes: vec![Route {
+            dst: Some(Ipv4Cidr::parse("10.1.1.0/24").unwrap()),
+            via: None,
+            ifindex: 2,
+            protocol: RouteProtocol::Kernel,
+            scope: AddrScope::Link,
+            src: Some(cidr.addr),
+            onlink: false,
+            linkdown: true,
+        }],
+        ..Netns::default()
+    };
+    KernelState {
+        namespaces: [(NetnsName::host(), ns)].into_iter().collect(),
+    }
 }
 
 fn plan(change: Option<Box<dyn Change>>) -> Result<Vec<Op>, CommandOutput> {

@@ -1,11 +1,11 @@
 //! Show commands (`ip ... show`, `brctl show`, `bridge link`, `iptables-save`,
 //! `ip netns list-id`): observe the kernel, then let the engine's renderers print it.
 
-use docknet_engine::{CommandOutput, NetnsName};
+use crate::{CommandOutput, NetnsName};
 
 use super::observed::Observed;
 use super::Outcome;
-use crate::transcript::ToolRun;
+use super::ToolRun;
 
 /// Renders `argv` as the real tool would print it in namespace `ns`.
 pub fn show(kernel: &mut Observed<'_>, ns: &NetnsName, argv: &[String]) -> Outcome {
@@ -30,10 +30,6 @@ pub fn show(kernel: &mut Observed<'_>, ns: &NetnsName, argv: &[String]) -> Outco
     }
 }
 
-fn render(
-    state: &docknet_engine::KernelState,
-    ns: &NetnsName,
-    argv: &[String],
-) -> Option<CommandOutput> {
-    docknet_engine::render::run_tool(state, ns, argv)
+fn render(state: &crate::KernelState, ns: &NetnsName, argv: &[String]) -> Option<CommandOutput> {
+    crate::render::run_tool(state, ns, argv)
 }
