@@ -16,6 +16,7 @@ pub mod op;
 pub mod output;
 pub mod render;
 pub mod rng;
+pub mod rule;
 pub mod state;
 pub mod tools;
 
