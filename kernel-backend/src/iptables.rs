@@ -5,7 +5,18 @@ use std::collections::BTreeMap;
 
 use docknet_netstate::kernel::Errno;
 use docknet_netstate::op::{Op, RulePosition, Table};
+use docknet_netstate::rule::RuleSpec;
 use docknet_netstate::state::{Chain, IptablesTable};
+
+/// `VERB CHAIN RULE`, without a trailing space for an empty rule.
+fn rule_line(verb: &str, chain: &str, rule: &RuleSpec) -> String {
+    let spec = rule.to_string();
+    if spec.is_empty() {
+        format!("{verb} {chain}")
+    } else {
+        format!("{verb} {chain} {spec}")
+    }
+}
 
 /// The restore command line for one iptables op (restore accepts iptables commands verbatim).
 fn command(op: &Op) -> Option<(Table, String)> {
@@ -26,12 +37,12 @@ fn command(op: &Op) -> Option<(Table, String)> {
             at,
             ..
         } => match at {
-            RulePosition::Append => (*table, format!("-A {chain} {rule}")),
-            RulePosition::Insert(n) => (*table, format!("-I {chain} {n} {rule}")),
+            RulePosition::Append => (*table, rule_line("-A", chain, rule)),
+            RulePosition::Insert(n) => (*table, rule_line("-I", &format!("{chain} {n}"), rule)),
         },
         Op::RuleDel {
             table, chain, rule, ..
-        } => (*table, format!("-D {chain} {rule}")),
+        } => (*table, rule_line("-D", chain, rule)),
         _ => return None,
     })
 }
@@ -118,8 +129,8 @@ pub(crate) fn errno(stderr: &str) -> Option<Errno> {
         .map(|(_, e)| *e)
 }
 
-/// Parses `iptables-save` output.
-pub(crate) fn parse_save(text: &str) -> BTreeMap<Table, IptablesTable> {
+/// Parses `iptables-save` output; a rule docknet cannot type is an error naming it.
+pub(crate) fn parse_save(text: &str) -> Result<BTreeMap<Table, IptablesTable>, String> {
     let mut out = BTreeMap::new();
     let mut current: Option<(Table, IptablesTable)> = None;
     for line in text.lines() {
@@ -140,12 +151,13 @@ pub(crate) fn parse_save(text: &str) -> BTreeMap<Table, IptablesTable> {
             });
         } else if let (Some(rule), Some((_, tbl))) = (line.strip_prefix("-A "), current.as_mut()) {
             let (chain, rest) = rule.split_once(' ').unwrap_or((rule, ""));
+            let spec = RuleSpec::parse(rest).map_err(|e| format!("`{line}`: {e}"))?;
             if let Some(c) = tbl.chains.iter_mut().find(|c| c.name == chain) {
-                c.rules.push(rest.to_string());
+                c.rules.push(spec);
             }
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -158,7 +170,7 @@ mod tests {
             ns: NetnsName::host(),
             table,
             chain: chain.into(),
-            rule: rule.into(),
+            rule: docknet_netstate::rule::RuleSpec::parse(rule).unwrap(),
             at: RulePosition::Append,
         }
     }
@@ -197,7 +209,8 @@ mod tests {
     fn parse_save_reads_chains_and_rules() {
         let t = parse_save(
             "# Generated\n*filter\n:INPUT ACCEPT [0:0]\n:DOCKER - [0:0]\n-A DOCKER -j RETURN\nCOMMIT\n# Completed\n",
-        );
+        )
+        .unwrap();
         let f = &t[&Table::Filter];
         assert_eq!(f.chains[0].policy.as_deref(), Some("ACCEPT"));
         assert_eq!(f.chain("DOCKER").unwrap().rules, vec!["-j RETURN"]);

@@ -66,7 +66,8 @@ impl KernelBackend {
                     String::from_utf8_lossy(&save.stderr).trim()
                 )));
             }
-            out.iptables = iptables::parse_save(&String::from_utf8_lossy(&save.stdout));
+            out.iptables = iptables::parse_save(&String::from_utf8_lossy(&save.stdout))
+                .map_err(|e| KernelError::Other(format!("iptables-save in {name}: {e}")))?;
         }
         Ok(out)
     }

@@ -46,7 +46,7 @@ fn populated_backend() -> KernelBackend {
         ns: NetnsName::host(),
         table: Table::Filter,
         chain: "FORWARD".into(),
-        rule: "-j ACCEPT".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j ACCEPT").unwrap(),
         at: RulePosition::Append,
     }])
     .unwrap();

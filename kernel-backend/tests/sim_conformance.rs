@@ -220,7 +220,7 @@ fn bridges_without_fixed_macs_and_iptables() {
         ns: h.clone(),
         table,
         chain: chain.into(),
-        rule: rule.into(),
+        rule: docknet_netstate::rule::RuleSpec::parse(rule).unwrap(),
         at,
     };
     let ops = vec![
@@ -290,7 +290,7 @@ fn bridges_without_fixed_macs_and_iptables() {
             ns: h.clone(),
             table: Table::Filter,
             chain: "FORWARD".into(),
-            rule: "-j NOPE".into(),
+            rule: docknet_netstate::rule::RuleSpec::parse("-j NOPE").unwrap(),
         },
         Op::ChainPolicy {
             ns: h.clone(),

@@ -52,7 +52,7 @@ fn iptables_batches_apply_and_read_back() {
         ns: h.clone(),
         table,
         chain: chain.into(),
-        rule: rule.into(),
+        rule: docknet_netstate::rule::RuleSpec::parse(rule).unwrap(),
         at,
     };
     let ops = vec![
@@ -145,7 +145,7 @@ fn iptables_batches_apply_and_read_back() {
         ns: h.clone(),
         table: Table::Filter,
         chain: "FORWARD".into(),
-        rule: "-j NOPE".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j NOPE").unwrap(),
     });
     assert_eq!(missing.unwrap_err().errno_value(), Some(Errno::ENOENT));
 }
@@ -189,7 +189,7 @@ fn recorded_docker_rules_round_trip_unchanged() {
                 ns: h.clone(),
                 table,
                 chain: chain.into(),
-                rule: rule.into(),
+                rule: docknet_netstate::rule::RuleSpec::parse(rule).unwrap(),
                 at,
             });
             let e = expected

@@ -6,6 +6,8 @@
 //! as `ip -n NS link ...` does. Nothing here knows Docker.
 
 use std::fmt;
+
+use crate::rule::RuleSpec;
 use std::net::Ipv4Addr;
 
 /// A network namespace, named by the docknet host-side handle for it.
@@ -424,8 +426,8 @@ pub enum Op {
         table: Table,
         /// The chain.
         chain: String,
-        /// The rule as `iptables-save` prints it after `-A CHAIN `.
-        rule: String,
+        /// The rule.
+        rule: RuleSpec,
         /// Where it goes.
         at: RulePosition,
     },
@@ -437,8 +439,8 @@ pub enum Op {
         table: Table,
         /// The chain.
         chain: String,
-        /// The rule as `iptables-save` prints it after `-A CHAIN `.
-        rule: String,
+        /// The rule.
+        rule: RuleSpec,
     },
 }
 

@@ -14,6 +14,7 @@
 //!   of insertion too big"); `-P` of a user chain is ENOENT ("Bad built-in chain name").
 
 use docknet_netstate::kernel::Errno;
+use docknet_netstate::rule::RuleSpec;
 use docknet_netstate::state::{Chain, IptablesTable};
 use docknet_netstate::{NetnsName, RulePosition, Table};
 
@@ -65,17 +66,6 @@ fn fresh_table(t: Table) -> IptablesTable {
     }
 }
 
-/// The chain a rule jumps or goes to (`-j X` / `-g X`), if any.
-fn jump_target(rule: &str) -> Option<&str> {
-    let mut it = rule.split_whitespace();
-    while let Some(tok) = it.next() {
-        if tok == "-j" || tok == "-g" || tok == "--jump" || tok == "--goto" {
-            return it.next();
-        }
-    }
-    None
-}
-
 /// Whether `name` is a built-in chain of `t`.
 fn is_builtin(t: Table, name: &str) -> bool {
     t.builtin_chains().contains(&name)
@@ -104,8 +94,8 @@ impl Sim {
     }
 
     /// A rule's jump target must be a known target or an existing chain.
-    fn check_target(&self, net: NetId, t: Table, rule: &str) -> Result<(), SimError> {
-        match jump_target(rule) {
+    fn check_target(&self, net: NetId, t: Table, rule: &RuleSpec) -> Result<(), SimError> {
+        match rule.chain_target() {
             Some(x) if !TARGETS.contains(&x) && !self.chain_exists(net, t, x) => {
                 fail(Errno::ENOENT)
             }
@@ -162,7 +152,7 @@ impl Sim {
             .chains
             .iter()
             .flat_map(|c| c.rules.iter())
-            .any(|r| jump_target(r) == Some(chain));
+            .any(|r| r.chain_target() == Some(chain));
         if referenced || !c.rules.is_empty() {
             return fail(Errno::EBUSY);
         }
@@ -216,7 +206,7 @@ impl Sim {
         ns: &NetnsName,
         t: Table,
         chain: &str,
-        rule: &str,
+        rule: &RuleSpec,
         at: RulePosition,
     ) -> Result<(), SimError> {
         let net = self.net_id(ns)?;
@@ -236,7 +226,7 @@ impl Sim {
         };
         let tab = self.table_mut(net, t);
         if let Some(c) = tab.chains.iter_mut().find(|c| c.name == chain) {
-            c.rules.insert(pos, rule.to_string());
+            c.rules.insert(pos, rule.clone());
         }
         Ok(())
     }
@@ -247,7 +237,7 @@ impl Sim {
         ns: &NetnsName,
         t: Table,
         chain: &str,
-        rule: &str,
+        rule: &RuleSpec,
     ) -> Result<(), SimError> {
         let net = self.net_id(ns)?;
         let Some(pos) = self
@@ -296,7 +286,7 @@ mod tests {
             ns: NetnsName::host(),
             table: Table::Nat,
             chain: chain.into(),
-            rule: r.into(),
+            rule: docknet_netstate::rule::RuleSpec::parse(r).unwrap(),
             at,
         }
     }
@@ -357,7 +347,7 @@ mod tests {
             ns: NetnsName::host(),
             table: Table::Nat,
             chain: "AAA".into(),
-            rule: r.into(),
+            rule: docknet_netstate::rule::RuleSpec::parse(r).unwrap(),
         };
         assert_eq!(run(&mut sim, rdel("-j DROP")), Err(Some(Errno::ENOENT)));
         run(&mut sim, rdel("-j ACCEPT")).unwrap();
@@ -376,7 +366,7 @@ mod tests {
             ns: NetnsName::host(),
             table: Table::Mangle,
             chain: "PREROUTING".into(),
-            rule: "-j ACCEPT".into(),
+            rule: docknet_netstate::rule::RuleSpec::parse("-j ACCEPT").unwrap(),
         };
         assert_eq!(run(&mut sim, d), Err(Some(Errno::ENOENT)));
         let st = sim.observe().unwrap();

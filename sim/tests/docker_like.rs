@@ -87,7 +87,10 @@ fn ops() -> Vec<Op> {
             ns: ns("host"),
             table: Table::Nat,
             chain: "POSTROUTING".into(),
-            rule: "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE".into(),
+            rule: docknet_netstate::rule::RuleSpec::parse(
+                "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+            )
+            .unwrap(),
             at: RulePosition::Append,
         },
         Op::NetnsAdd { ns: ns("c1") },

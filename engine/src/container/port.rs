@@ -12,6 +12,8 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use crate::firewall::Rule;
+use crate::op::Ipv4Cidr;
+use docknet_netstate::rule::{NatTo, Proto as RuleProto, RuleSpec, Target};
 
 /// First dynamic host port: the kernel default `ip_local_port_range` start.
 pub const DYNAMIC_FIRST: u16 = 32768;
@@ -228,33 +230,43 @@ pub fn mapping_rules(
     ctr_ip: Ipv4Addr,
     ctr: PortProto,
 ) -> Vec<Rule> {
-    let p = ctr.proto.name();
-    let dst = if host_ip.is_unspecified() {
-        String::new()
-    } else {
-        format!("-d {host_ip}/32 ")
+    let proto = match ctr.proto {
+        Proto::Tcp => RuleProto::TCP,
+        Proto::Udp => RuleProto::UDP,
+        Proto::Sctp => RuleProto(132),
+    };
+    let host = |ip: Ipv4Addr| Ipv4Cidr::new(ip, 32);
+    let mut dnat = RuleSpec::new();
+    if !host_ip.is_unspecified() {
+        dnat = dnat.dst(host(host_ip), false);
+    }
+    let to = NatTo {
+        addr: Some(ctr_ip),
+        ports: Some((ctr.port, ctr.port)),
     };
     vec![
         Rule::nat(
             "DOCKER",
-            format!(
-                "{dst}! -i {bridge} -p {p} -m {p} --dport {host_port} -j DNAT --to-destination {ctr_ip}:{}",
-                ctr.port
-            ),
+            dnat.in_iface(bridge, true)
+                .proto_dport(proto, Some(host_port))
+                .target(Target::Dnat(to)),
         ),
         Rule::filter(
             "DOCKER",
-            format!(
-                "-d {ctr_ip}/32 ! -i {bridge} -o {bridge} -p {p} -m {p} --dport {} -j ACCEPT",
-                ctr.port
-            ),
+            RuleSpec::new()
+                .dst(host(ctr_ip), false)
+                .in_iface(bridge, true)
+                .out_iface(bridge, false)
+                .proto_dport(proto, Some(ctr.port))
+                .jump("ACCEPT"),
         ),
         Rule::nat(
             "POSTROUTING",
-            format!(
-                "-s {ctr_ip}/32 -d {ctr_ip}/32 -p {p} -m {p} --dport {} -j MASQUERADE",
-                ctr.port
-            ),
+            RuleSpec::new()
+                .src(host(ctr_ip), false)
+                .dst(host(ctr_ip), false)
+                .proto_dport(proto, Some(ctr.port))
+                .jump("MASQUERADE"),
         ),
     ]
 }
@@ -442,7 +454,10 @@ mod tests {
             Ipv4Addr::new(172, 17, 0, 4),
             tcp(80),
         );
-        assert!(r[0].spec.starts_with("-d 127.0.0.1/32 ! -i docker0"));
+        assert!(r[0]
+            .spec
+            .to_string()
+            .starts_with("-d 127.0.0.1/32 ! -i docker0"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::{Rule, DOCKER_CHAIN, ISOLATION_1, ISOLATION_2};
 use crate::op::Ipv4Cidr;
 use crate::plan::Plan;
+use docknet_netstate::rule::{AddrType, CtState, Module, Neg, RuleSpec};
 
 /// What the rules of one bridge network depend on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,58 +22,85 @@ pub struct BridgeFirewall {
 }
 
 impl BridgeFirewall {
+    fn spec(&self) -> RuleSpec {
+        RuleSpec::new()
+    }
+
     fn masq(&self) -> Rule {
         Rule::nat(
             "POSTROUTING",
-            format!(
-                "-s {} ! -o {} -j MASQUERADE",
-                self.subnet.masked(),
-                self.bridge
-            ),
+            self.spec()
+                .src(self.subnet, false)
+                .out_iface(&self.bridge, true)
+                .jump("MASQUERADE"),
         )
     }
 
     fn skip_dnat(&self) -> Rule {
-        Rule::nat(DOCKER_CHAIN, format!("-i {} -j RETURN", self.bridge))
+        Rule::nat(
+            DOCKER_CHAIN,
+            self.spec().in_iface(&self.bridge, false).jump("RETURN"),
+        )
     }
 
     fn icc_rule(&self) -> Rule {
         let verdict = if self.icc { "ACCEPT" } else { "DROP" };
         Rule::filter(
             "FORWARD",
-            format!("-i {0} -o {0} -j {verdict}", self.bridge),
+            self.spec()
+                .in_iface(&self.bridge, false)
+                .out_iface(&self.bridge, false)
+                .jump(verdict),
         )
     }
 
     fn out_rule(&self) -> Rule {
-        Rule::filter("FORWARD", format!("-i {0} ! -o {0} -j ACCEPT", self.bridge))
+        Rule::filter(
+            "FORWARD",
+            self.spec()
+                .in_iface(&self.bridge, false)
+                .out_iface(&self.bridge, true)
+                .jump("ACCEPT"),
+        )
     }
 
     fn docker_jump(&self) -> Rule {
-        Rule::filter("FORWARD", format!("-o {} -j DOCKER", self.bridge))
+        Rule::filter(
+            "FORWARD",
+            self.spec()
+                .out_iface(&self.bridge, false)
+                .jump(DOCKER_CHAIN),
+        )
     }
 
     fn established(&self) -> Rule {
+        let states = vec![CtState::Related, CtState::Established];
         Rule::filter(
             "FORWARD",
-            format!(
-                "-o {} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-                self.bridge
-            ),
+            self.spec()
+                .out_iface(&self.bridge, false)
+                .module(Module::Conntrack(Neg::is(states)))
+                .jump("ACCEPT"),
         )
     }
 
     fn internal_in_drop(&self) -> Rule {
         Rule::filter(
             ISOLATION_1,
-            format!("! -d {} -i {} -j DROP", self.subnet.masked(), self.bridge),
+            self.spec()
+                .dst(self.subnet, true)
+                .in_iface(&self.bridge, false)
+                .jump("DROP"),
         )
     }
 
     fn internal_out_drop(&self) -> Rule {
         Rule::filter(
             ISOLATION_1,
-            format!("! -s {} -o {} -j DROP", self.subnet.masked(), self.bridge),
+            self.spec()
+                .src(self.subnet, true)
+                .out_iface(&self.bridge, false)
+                .jump("DROP"),
         )
     }
 
@@ -80,9 +108,15 @@ impl BridgeFirewall {
         [
             Rule::filter(
                 ISOLATION_1,
-                format!("-i {0} ! -o {0} -j {ISOLATION_2}", self.bridge),
+                self.spec()
+                    .in_iface(&self.bridge, false)
+                    .out_iface(&self.bridge, true)
+                    .jump(ISOLATION_2),
             ),
-            Rule::filter(ISOLATION_2, format!("-o {} -j DROP", self.bridge)),
+            Rule::filter(
+                ISOLATION_2,
+                self.spec().out_iface(&self.bridge, false).jump("DROP"),
+            ),
         ]
     }
 
@@ -122,13 +156,21 @@ impl BridgeFirewall {
         self.add_icc(plan);
         plan.insert_rule(&self.out_rule());
         if first_network {
+            let local = || Module::AddrType {
+                src: None,
+                dst: Some(Neg::is(AddrType::Local)),
+            };
             plan.append_rule(&Rule::nat(
                 "PREROUTING",
-                "-m addrtype --dst-type LOCAL -j DOCKER",
+                RuleSpec::new().module(local()).jump(DOCKER_CHAIN),
             ));
+            let loopback = Ipv4Cidr::new(std::net::Ipv4Addr::new(127, 0, 0, 0), 8);
             plan.append_rule(&Rule::nat(
                 "OUTPUT",
-                "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
+                RuleSpec::new()
+                    .dst(loopback, true)
+                    .module(local())
+                    .jump(DOCKER_CHAIN),
             ));
         }
         plan.insert_rule(&self.docker_jump());

@@ -3,6 +3,7 @@
 use super::{Rule, DOCKER_CHAIN, ISOLATION_1, ISOLATION_2, USER_CHAIN};
 use crate::op::{NetnsName, Op, Table};
 use crate::plan::Plan;
+use docknet_netstate::rule::RuleSpec;
 
 fn chain_add(plan: &mut Plan, table: Table, chain: &str) {
     plan.push(
@@ -26,8 +27,8 @@ pub fn driver_chains(plan: &mut Plan) {
     chain_add(plan, Table::Filter, DOCKER_CHAIN);
     chain_add(plan, Table::Filter, ISOLATION_1);
     chain_add(plan, Table::Filter, ISOLATION_2);
-    plan.append_rule(&Rule::filter(ISOLATION_1, "-j RETURN"));
-    plan.append_rule(&Rule::filter(ISOLATION_2, "-j RETURN"));
+    plan.append_rule(&Rule::filter(ISOLATION_1, RuleSpec::new().jump("RETURN")));
+    plan.append_rule(&Rule::filter(ISOLATION_2, RuleSpec::new().jump("RETURN")));
 }
 
 /// `setupIPForwarding` when Docker flips `ip_forward` on: the sysctl, then FORWARD policy DROP.
@@ -57,7 +58,7 @@ pub fn ip_forwarding(plan: &mut Plan) {
 pub fn arrange_user_chain(plan: &mut Plan, exists: bool, known_top: &[&str]) {
     if !exists {
         chain_add(plan, Table::Filter, USER_CHAIN);
-        plan.append_rule(&Rule::filter(USER_CHAIN, "-j RETURN"));
+        plan.append_rule(&Rule::filter(USER_CHAIN, RuleSpec::new().jump("RETURN")));
     }
     plan.ensure_jump("FORWARD", USER_CHAIN, known_top);
 }

@@ -10,6 +10,7 @@ pub(crate) mod testkernel;
 
 use crate::op::{NetnsName, Op, RulePosition, Table};
 use crate::plan::Plan;
+use docknet_netstate::rule::RuleSpec;
 
 /// The nat and filter chain every bridge network's published ports and jumps use.
 pub const DOCKER_CHAIN: &str = "DOCKER";
@@ -21,33 +22,33 @@ pub const ISOLATION_2: &str = "DOCKER-ISOLATION-STAGE-2";
 pub const USER_CHAIN: &str = "DOCKER-USER";
 
 /// One iptables rule in the host namespace.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
     /// Its table.
     pub table: Table,
     /// Its chain.
     pub chain: String,
-    /// The rule as `iptables-save` prints it after `-A CHAIN `.
-    pub spec: String,
+    /// The rule.
+    pub spec: RuleSpec,
 }
 
 impl Rule {
     /// A rule in `table`/`chain`.
-    pub fn new(table: Table, chain: &str, spec: impl Into<String>) -> Self {
+    pub fn new(table: Table, chain: &str, spec: RuleSpec) -> Self {
         Rule {
             table,
             chain: chain.to_string(),
-            spec: spec.into(),
+            spec,
         }
     }
 
     /// A filter-table rule.
-    pub fn filter(chain: &str, spec: impl Into<String>) -> Self {
+    pub fn filter(chain: &str, spec: RuleSpec) -> Self {
         Rule::new(Table::Filter, chain, spec)
     }
 
     /// A nat-table rule.
-    pub fn nat(chain: &str, spec: impl Into<String>) -> Self {
+    pub fn nat(chain: &str, spec: RuleSpec) -> Self {
         Rule::new(Table::Nat, chain, spec)
     }
 
@@ -84,7 +85,7 @@ impl Rule {
 
     /// The line `iptables-save` prints for it.
     pub fn save_line(&self) -> String {
-        format!("-A {} {}", self.chain, self.spec)
+        docknet_netstate::render::iptables_save::rule_line(&self.chain, &self.spec)
     }
 }
 
@@ -116,8 +117,8 @@ impl Plan {
     /// matter). The plan's own earlier steps are replayed over it to find where the jump is
     /// when it is deleted, so the undo puts it back exactly there.
     pub fn ensure_jump(&mut self, from: &str, to: &str, known_top: &[&str]) {
-        let r = Rule::filter(from, format!("-j {to}"));
-        let mut chain: Vec<String> = known_top.iter().map(|s| s.to_string()).collect();
+        let r = Rule::filter(from, RuleSpec::new().jump(to));
+        let mut chain: Vec<RuleSpec> = known_top.iter().map(|c| RuleSpec::new().jump(c)).collect();
         for op in self.ops() {
             match op {
                 Op::RuleAdd {
@@ -145,7 +146,7 @@ impl Plan {
 
 /// How FORWARD starts after any command of a started daemon: the DOCKER-USER jump, then the
 /// isolation jump.
-pub const STEADY_FORWARD_TOP: [&str; 2] = ["-j DOCKER-USER", "-j DOCKER-ISOLATION-STAGE-1"];
+pub const STEADY_FORWARD_TOP: [&str; 2] = [USER_CHAIN, ISOLATION_1];
 
 #[cfg(test)]
 mod tests {
@@ -153,7 +154,7 @@ mod tests {
 
     #[test]
     fn rule_ops() {
-        let r = Rule::nat("DOCKER", "-i docker0 -j RETURN");
+        let r = Rule::nat("DOCKER", RuleSpec::parse("-i docker0 -j RETURN").unwrap());
         assert_eq!(r.save_line(), "-A DOCKER -i docker0 -j RETURN");
         assert!(matches!(
             r.insert_op(),

@@ -112,8 +112,8 @@ impl Kernel for TestKernel {
                     return err(Errno::ENOENT);
                 };
                 match at {
-                    RulePosition::Append => c.2.push(rule.clone()),
-                    RulePosition::Insert(n) => c.2.insert(n - 1, rule.clone()),
+                    RulePosition::Append => c.2.push(rule.to_string()),
+                    RulePosition::Insert(n) => c.2.insert(n - 1, rule.to_string()),
                 }
             }
             Op::RuleDel {
@@ -123,7 +123,7 @@ impl Kernel for TestKernel {
                 let Some(c) = m.chains.iter_mut().find(|c| &c.0 == chain) else {
                     return err(Errno::ENOENT);
                 };
-                let Some(i) = c.2.iter().position(|r| r == rule) else {
+                let Some(i) = c.2.iter().position(|r| rule == r) else {
                     return err(Errno::ENOENT);
                 };
                 c.2.remove(i);

@@ -10,7 +10,9 @@
 //! target's options, each with a leading space. Chains are separated by an empty line.
 
 use super::iptables_save::{chains, no_chain, no_table, ORDER};
+use crate::op::Ipv4Cidr;
 use crate::output::CommandOutput;
+use crate::rule::{CtState, Module, Neg, PortRange, RuleSpec, Target};
 use crate::state::Netns;
 
 const HEADER: &str = "target     prot opt source               destination         \n";
@@ -26,88 +28,95 @@ struct Row {
     extra: Vec<String>,
 }
 
-/// `-s`/`-d` as `-L -n` prints them: a /32 without its length.
-fn address(a: &str) -> String {
-    a.strip_suffix("/32").unwrap_or(a).to_string()
+/// `-s`/`-d` as `-L -n` prints them: a /32 without its length, none as `0.0.0.0/0`.
+fn address(a: &Option<Neg<Ipv4Cidr>>) -> (bool, String) {
+    match a {
+        None => (false, "0.0.0.0/0".into()),
+        Some(n) if n.value.prefix == 32 => (n.negated, n.value.addr.to_string()),
+        Some(n) => (n.negated, n.value.to_string()),
+    }
 }
 
-fn protocol_number(p: &str) -> Option<&'static str> {
-    Some(match p {
-        "all" => "0",
-        "icmp" => "1",
-        "tcp" => "6",
-        "udp" => "17",
+fn ports(kind: &str, p: &Neg<PortRange>) -> Option<String> {
+    if p.negated {
+        return None;
+    }
+    Some(if p.value.lo == p.value.hi {
+        format!("{kind}:{}", p.value)
+    } else {
+        format!("{kind}s:{}", p.value)
+    })
+}
+
+/// A match module in `-L` form; `None` outside the vocabulary.
+fn module_text(m: &Module) -> Option<String> {
+    let port_parts = |sport: &Option<Neg<PortRange>>, dport: &Option<Neg<PortRange>>| {
+        let mut v = Vec::new();
+        if let Some(p) = sport {
+            v.push(ports("spt", p)?);
+        }
+        if let Some(p) = dport {
+            v.push(ports("dpt", p)?);
+        }
+        Some(v.join(" "))
+    };
+    Some(match m {
+        Module::Tcp {
+            sport,
+            dport,
+            flags: None,
+        } => format!("tcp {}", port_parts(sport, dport)?),
+        Module::Udp { sport, dport } => format!("udp {}", port_parts(sport, dport)?),
+        Module::AddrType { src, dst } => {
+            let mut v = vec!["ADDRTYPE match".to_string()];
+            for (name, t) in [("src-type", src), ("dst-type", dst)] {
+                if let Some(t) = t {
+                    v.push(format!(
+                        "{}{name} {}",
+                        if t.negated { "!" } else { "" },
+                        t.value
+                    ));
+                }
+            }
+            v.join(" ")
+        }
+        Module::Conntrack(st) if !st.negated => format!("ctstate {}", CtState::join(&st.value)),
         _ => return None,
     })
 }
 
-/// Parses a rule in `iptables-save` form; `None` for anything outside the vocabulary.
-fn parse(rule: &str) -> Option<Row> {
-    let mut row = Row {
-        prot: (false, "0".to_string()),
-        src: (false, "0.0.0.0/0".to_string()),
-        dst: (false, "0.0.0.0/0".to_string()),
-        ..Row::default()
-    };
-    let words: Vec<&str> = rule.split_whitespace().collect();
-    let mut i = 0;
-    let mut negate = false;
-    let next = |i: &mut usize| {
-        *i += 1;
-        words.get(*i).copied()
-    };
-    while i < words.len() {
-        let w = words[i];
-        match w {
-            "!" => {
-                negate = true;
-                i += 1;
-                continue;
+/// A rule in the columns `-L -n` prints; `None` for anything outside the vocabulary.
+fn parse(rule: &RuleSpec) -> Option<Row> {
+    let mut extra: Vec<String> = rule
+        .modules
+        .iter()
+        .map(module_text)
+        .collect::<Option<_>>()?;
+    let (target, goto) = match &rule.target {
+        None => (String::new(), false),
+        Some(t) => {
+            match t {
+                Target::Dnat(to) | Target::Snat(to) => extra.push(format!("to:{to}")),
+                Target::Reject(with) => extra.push(format!("reject-with {with}")),
+                Target::Log { .. } | Target::Masquerade(Some(_)) => return None,
+                _ => {}
             }
-            "-s" => row.src = (negate, address(next(&mut i)?)),
-            "-d" => row.dst = (negate, address(next(&mut i)?)),
-            "-i" | "-o" => {
-                next(&mut i)?;
-            }
-            "-p" => row.prot = (negate, protocol_number(next(&mut i)?)?.to_string()),
-            "-j" | "-g" => {
-                row.goto = w == "-g";
-                row.target = next(&mut i)?.to_string();
-            }
-            "-m" => {
-                let m = next(&mut i)?;
-                let mut parts = Vec::new();
-                while let Some(opt) = words.get(i + 1).filter(|o| o.starts_with("--")) {
-                    i += 1;
-                    let v = next(&mut i)?;
-                    parts.push(match (m, *opt) {
-                        ("tcp" | "udp", "--dport") if v.contains(':') => format!("dpts:{v}"),
-                        ("tcp" | "udp", "--dport") => format!("dpt:{v}"),
-                        ("tcp" | "udp", "--sport") if v.contains(':') => format!("spts:{v}"),
-                        ("tcp" | "udp", "--sport") => format!("spt:{v}"),
-                        ("addrtype", "--dst-type") => format!("dst-type {v}"),
-                        ("addrtype", "--src-type") => format!("src-type {v}"),
-                        ("conntrack", "--ctstate") => format!("ctstate {v}"),
-                        _ => return None,
-                    });
-                }
-                row.extra.push(match m {
-                    "tcp" | "udp" => format!("{m} {}", parts.join(" ")),
-                    "addrtype" => format!("ADDRTYPE match {}", parts.join(" ")),
-                    _ => parts.join(" "),
-                });
-            }
-            "--to-destination" | "--to-source" => row.extra.push(format!("to:{}", next(&mut i)?)),
-            "--reject-with" => row.extra.push(format!("reject-with {}", next(&mut i)?)),
-            _ => return None,
+            (t.name().to_string(), matches!(t, Target::Goto(_)))
         }
-        if negate && !matches!(w, "-s" | "-d" | "-p" | "-i" | "-o") {
-            return None;
-        }
-        negate = false;
-        i += 1;
-    }
-    Some(row)
+    };
+    let prot = match &rule.proto {
+        None => (false, "0".to_string()),
+        Some(p) if matches!(p.value.0, 1 | 6 | 17) => (p.negated, p.value.0.to_string()),
+        Some(_) => return None,
+    };
+    Some(Row {
+        target,
+        goto,
+        prot,
+        src: address(&rule.src),
+        dst: address(&rule.dst),
+        extra,
+    })
 }
 
 fn row_text(r: &Row) -> String {

@@ -16,6 +16,7 @@
 use super::RenderContext;
 use crate::op::Table;
 use crate::output::CommandOutput;
+use crate::rule::RuleSpec;
 use crate::state::{Chain, IptablesTable, Netns};
 
 /// The tables `iptables-save` knows, in the order it prints them.
@@ -31,10 +32,10 @@ fn builtins(table: &str) -> &'static [&'static str] {
 
 /// The chains of `table` in print order: built-ins (present or not) then user chains by name,
 /// as (name, policy or `-`, rules).
-pub(super) fn chains<'a>(ns: &'a Netns, table: &str) -> Vec<(String, String, &'a [String])> {
+pub(super) fn chains<'a>(ns: &'a Netns, table: &str) -> Vec<(String, String, &'a [RuleSpec])> {
     let t = table_state(ns, table);
     let find = |name: &str| t.and_then(|t| t.chain(name));
-    let mut out: Vec<(String, String, &'a [String])> = builtins(table)
+    let mut out: Vec<(String, String, &'a [RuleSpec])> = builtins(table)
         .iter()
         .map(|&name| {
             let c: Option<&'a Chain> = find(name);
@@ -64,6 +65,16 @@ pub(super) fn chains<'a>(ns: &'a Netns, table: &str) -> Vec<(String, String, &'a
     out
 }
 
+/// `-A CHAIN RULE` (just `-A CHAIN` for a rule with no match and no target).
+pub fn rule_line(chain: &str, rule: &RuleSpec) -> String {
+    let spec = rule.to_string();
+    if spec.is_empty() {
+        format!("-A {chain}")
+    } else {
+        format!("-A {chain} {spec}")
+    }
+}
+
 fn table_state<'a>(ns: &'a Netns, table: &str) -> Option<&'a IptablesTable> {
     Table::parse(table).and_then(|t| ns.iptables.get(&t))
 }
@@ -78,7 +89,7 @@ fn save_table(ctx: &RenderContext, ns: &Netns, table: &str, counters: bool) -> S
     for (name, _, rules) in &list {
         for r in rules.iter() {
             let c = if counters { "[0:0] " } else { "" };
-            s += &format!("{c}-A {name} {r}\n");
+            s += &format!("{c}{}\n", rule_line(name, r));
         }
     }
     s + &format!("COMMIT\n# Completed on {date}\n")
@@ -127,7 +138,7 @@ pub fn list_rules(ns: &Netns, table: &str, chain: Option<&str>) -> CommandOutput
     }
     for (name, _, rules) in &list {
         for r in rules.iter() {
-            s += &format!("-A {name} {r}\n");
+            s += &format!("{}\n", rule_line(name, r));
         }
     }
     CommandOutput::ok(s)

@@ -301,6 +301,13 @@ pub enum Module {
         /// `--dport`.
         dport: Option<Neg<PortRange>>,
     },
+    /// `-m sctp` (implicit after `-p sctp` with port options).
+    Sctp {
+        /// `--sport`.
+        sport: Option<Neg<PortRange>>,
+        /// `--dport`.
+        dport: Option<Neg<PortRange>>,
+    },
     /// `-m addrtype`.
     AddrType {
         /// `--src-type`.
@@ -324,6 +331,7 @@ impl Module {
         match self {
             Module::Tcp { .. } => "tcp",
             Module::Udp { .. } => "udp",
+            Module::Sctp { .. } => "sctp",
             Module::AddrType { .. } => "addrtype",
             Module::Conntrack(_) => "conntrack",
             Module::State(_) => "state",
@@ -359,7 +367,7 @@ impl fmt::Display for Module {
                     ));
                 }
             }
-            Module::Udp { sport, dport } => {
+            Module::Udp { sport, dport } | Module::Sctp { sport, dport } => {
                 port_opt(&mut s, "sport", sport);
                 port_opt(&mut s, "dport", dport);
             }

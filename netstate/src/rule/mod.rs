@@ -194,13 +194,34 @@ impl RuleSpec {
     /// The destination port(s) a `-m tcp`/`-m udp` or multiport of this rule asks for.
     pub fn dport(&self) -> Option<&Neg<PortRange>> {
         self.modules.iter().find_map(|m| match m {
-            Module::Tcp { dport, .. } | Module::Udp { dport, .. } => dport.as_ref(),
+            Module::Tcp { dport, .. } | Module::Udp { dport, .. } | Module::Sctp { dport, .. } => {
+                dport.as_ref()
+            }
             _ => None,
         })
     }
 }
 
 mod parse;
+
+/// A rule equals its text when that is exactly how `iptables-save` prints it.
+impl PartialEq<str> for RuleSpec {
+    fn eq(&self, other: &str) -> bool {
+        self.to_string() == other
+    }
+}
+
+impl PartialEq<&str> for RuleSpec {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<String> for RuleSpec {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
 
 fn push_basic<T: fmt::Display>(parts: &mut Vec<String>, opt: &str, v: &Option<Neg<T>>) {
     if let Some(v) = v {

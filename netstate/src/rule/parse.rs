@@ -130,7 +130,9 @@ impl Parser {
     /// options of `-p tcp`/`-p udp` as iptables does.
     fn module_for(&mut self, opt: &str) -> Result<&mut Module, RuleError> {
         let wanted: &[&str] = match opt {
-            "--sport" | "--source-port" | "--dport" | "--destination-port" => &["tcp", "udp"],
+            "--sport" | "--source-port" | "--dport" | "--destination-port" => {
+                &["tcp", "udp", "sctp"]
+            }
             "--tcp-flags" => &["tcp"],
             "--src-type" | "--dst-type" => &["addrtype"],
             "--ctstate" => &["conntrack"],
@@ -151,8 +153,9 @@ impl Parser {
             None => {
                 let proto = self.rule.proto.as_ref().map(|p| p.value);
                 let implicit = match (wanted, proto) {
-                    (["tcp", "udp"], Some(Proto::TCP)) | (["tcp"], Some(Proto::TCP)) => "tcp",
-                    (["tcp", "udp"], Some(Proto::UDP)) => "udp",
+                    ([.., "sctp"], Some(Proto::TCP)) | (["tcp"], Some(Proto::TCP)) => "tcp",
+                    ([.., "sctp"], Some(Proto::UDP)) => "udp",
+                    ([.., "sctp"], Some(Proto(132))) => "sctp",
                     _ => return Err(RuleError::UnknownOption(opt.to_string())),
                 };
                 self.open_module(implicit)?;
@@ -185,9 +188,10 @@ impl Parser {
                     negated,
                 })
             }
-            (Module::Tcp { dport, .. } | Module::Udp { dport, .. }, _)
-                if opt == "--dport" || opt == "--destination-port" =>
-            {
+            (
+                Module::Tcp { dport, .. } | Module::Udp { dport, .. } | Module::Sctp { dport, .. },
+                _,
+            ) if opt == "--dport" || opt == "--destination-port" => {
                 *dport = Some(Neg {
                     value: port(&v)?,
                     negated,

@@ -1,5 +1,7 @@
 //! iptables tables and chains as `iptables-save` prints them.
 
+use crate::rule::RuleSpec;
+
 /// One chain: built-in chains have a policy, user chains do not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chain {
@@ -7,8 +9,8 @@ pub struct Chain {
     pub name: String,
     /// `ACCEPT`/`DROP` for built-in chains; `None` (printed `-`) for user chains.
     pub policy: Option<String>,
-    /// Rules in order, each as `iptables-save` prints it after `-A NAME `.
-    pub rules: Vec<String>,
+    /// Rules in order.
+    pub rules: Vec<RuleSpec>,
 }
 
 /// One table: built-in chains first (in the kernel's order), then user chains by name.

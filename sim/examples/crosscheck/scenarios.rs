@@ -91,7 +91,10 @@ pub fn docker() -> Vec<Op> {
         ns: B::ns(h),
         table: Table::Nat,
         chain: "POSTROUTING".into(),
-        rule: "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse(
+            "-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+        )
+        .unwrap(),
         at: RulePosition::Append,
     });
     b.0.push(Op::NetnsAdd { ns: B::ns("c1") });
@@ -361,27 +364,27 @@ pub fn errors() -> Vec<Op> {
         ns: B::ns(h),
         table: Table::Nat,
         chain: "DOCKER".into(),
-        rule: "-j NOPE".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j NOPE").unwrap(),
         at: RulePosition::Append,
     });
     b.0.push(Op::RuleAdd {
         ns: B::ns(h),
         table: Table::Nat,
         chain: "DOCKER".into(),
-        rule: "-j RETURN".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j RETURN").unwrap(),
         at: RulePosition::Insert(2),
     });
     b.0.push(Op::RuleDel {
         ns: B::ns(h),
         table: Table::Nat,
         chain: "DOCKER".into(),
-        rule: "-j RETURN".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j RETURN").unwrap(),
     });
     b.0.push(Op::RuleAdd {
         ns: B::ns(h),
         table: Table::Nat,
         chain: "PREROUTING".into(),
-        rule: "-j DOCKER".into(),
+        rule: docknet_netstate::rule::RuleSpec::parse("-j DOCKER").unwrap(),
         at: RulePosition::Append,
     });
     b.0.push(nat(

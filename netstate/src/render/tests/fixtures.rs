@@ -200,7 +200,7 @@ pub(super) fn docker_iptables() -> std::collections::BTreeMap<Table, IptablesTab
             let (chain, rest) = rule.split_once(' ').unwrap();
             let t = &mut current.as_mut().unwrap().1;
             let c = t.chains.iter_mut().find(|c| c.name == chain).unwrap();
-            c.rules.push(rest.to_string());
+            c.rules.push(crate::rule::RuleSpec::parse(rest).unwrap());
         } else if line == "COMMIT" {
             let (t, table) = current.take().unwrap();
             tables.insert(t, table);

@@ -188,7 +188,10 @@ fn iptables_list_shapes() {
     let chain = |name: &str, policy: Option<&str>, rules: &[&str]| Chain {
         name: name.to_string(),
         policy: policy.map(str::to_string),
-        rules: rules.iter().map(|r| r.to_string()).collect(),
+        rules: rules
+            .iter()
+            .map(|r| crate::rule::RuleSpec::parse(r).unwrap())
+            .collect(),
     };
     filter.chains = vec![
         chain("INPUT", Some("ACCEPT"), &["-g X"]),
