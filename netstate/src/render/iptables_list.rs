@@ -153,7 +153,7 @@ pub fn list(ns: &Netns, table: &str, chain: Option<&str>) -> Option<CommandOutpu
         rows.push(
             rules
                 .iter()
-                .map(|r| parse(r))
+                .map(parse)
                 .collect::<Option<Vec<Row>>>()?,
         );
     }

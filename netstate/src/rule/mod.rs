@@ -207,7 +207,7 @@ mod parse;
 /// A rule equals its text when that is exactly how `iptables-save` prints it.
 impl PartialEq<str> for RuleSpec {
     fn eq(&self, other: &str) -> bool {
-        self.to_string() == other
+        self.to_string().as_str() == other
     }
 }
 
