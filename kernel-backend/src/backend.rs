@@ -27,6 +27,8 @@ pub(crate) struct Ns {
     pub iptables_touched: bool,
     /// Where the next ifindex comes from (the backend pins every index it creates).
     pub cursor: Cursor,
+    /// Listening sockets opened here, in order.
+    pub sockets: Vec<crate::socket::Held>,
 }
 
 impl Ns {
@@ -109,6 +111,7 @@ impl KernelBackend {
                 conn,
                 iptables_touched: false,
                 cursor: Cursor::fresh(),
+                sockets: Vec::new(),
             },
         );
         Ok(())
@@ -131,7 +134,8 @@ impl KernelBackend {
             for ns in &doomed {
                 peers.extend(peers_elsewhere(ns, survivors).await);
             }
-            for ns in doomed {
+            for mut ns in doomed {
+                ns.sockets.clear();
                 ns.conn.close().await;
                 drop(ns.fd);
             }
@@ -287,6 +291,15 @@ impl KernelBackend {
                     self.apply_iptables(&ops[i..i + run])
                         .map_err(|(k, e)| (i + k, e))?;
                 }
+                Op::SocketOpen { ns, socket } => {
+                    let n = self.namespaces.get_mut(ns).ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
+                    let held = crate::socket::open(n.fd.as_fd(), socket, op).map_err(|e| (i, e))?;
+                    n.sockets.push(held);
+                }
+                Op::SocketClose { ns, socket } => {
+                    let n = self.namespaces.get_mut(ns).ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
+                    crate::socket::close(&mut n.sockets, socket, op).map_err(|e| (i, e))?;
+                }
                 _ => self.apply_netlink(op).map_err(|e| (i, e))?,
             }
             i += match op {
@@ -323,7 +336,8 @@ impl Drop for KernelBackend {
         // Sockets pin their namespaces: close them all before the fds go.
         let namespaces = std::mem::take(&mut self.namespaces);
         self.rt.block_on(async {
-            for (_, ns) in namespaces {
+            for (_, mut ns) in namespaces {
+                ns.sockets.clear();
                 ns.conn.close().await;
                 drop(ns.fd);
             }

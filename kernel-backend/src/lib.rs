@@ -33,6 +33,7 @@ mod nsid;
 mod observe;
 mod restore;
 mod route;
+mod socket;
 mod sysctl;
 pub mod tools;
 

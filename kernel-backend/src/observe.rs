@@ -57,6 +57,7 @@ impl KernelBackend {
         let keys = sysctl::observed_keys(out.links.values().map(|l| l.name.as_str()));
         out.sysctls = sysctl::read_all(ns.fd.as_fd(), &keys)
             .map_err(|e| KernelError::Other(format!("observe sysctls in {name}: {e}")))?;
+        out.sockets = ns.sockets.iter().map(|h| h.socket.clone()).collect();
         if ns.iptables_touched {
             let save = netns::spawn(ns.fd.as_fd(), &["iptables-save"], None, false)
                 .map_err(|e| KernelError::Other(format!("iptables-save in {name}: {e}")))?;

@@ -2,6 +2,7 @@
 
 use crate::op::Op;
 use crate::state::KernelState;
+use crate::walk::{walk, Outcome, Probe};
 
 /// A Linux errno that a kernel operation can fail with (the subset docknet meets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub enum Errno {
     E2BIG,
     /// 40: too many levels of symbolic links (a bridge enslaved to a bridge).
     ELOOP,
+    /// 98: address already in use (a second listener on a port).
+    EADDRINUSE,
 }
 
 impl Errno {
@@ -54,6 +57,7 @@ impl Errno {
             Errno::ENETDOWN => 100,
             Errno::E2BIG => 7,
             Errno::ELOOP => 40,
+            Errno::EADDRINUSE => 98,
         }
     }
 
@@ -74,6 +78,7 @@ impl Errno {
             Errno::ENETDOWN,
             Errno::E2BIG,
             Errno::ELOOP,
+            Errno::EADDRINUSE,
         ]
         .into_iter()
         .find(|e| e.code() == code.abs())
@@ -96,6 +101,7 @@ impl Errno {
             Errno::ENETDOWN => "Network is down",
             Errno::E2BIG => "Argument list too long",
             Errno::ELOOP => "Too many levels of symbolic links",
+            Errno::EADDRINUSE => "Address already in use",
         }
     }
 }
@@ -153,4 +159,14 @@ pub trait Kernel {
 
     /// Reads the whole state back.
     fn observe(&mut self) -> Result<KernelState, KernelError>;
+
+    /// Sends one probe (a ping, a TCP connect, a UDP datagram) and reports what came back.
+    /// The default walks the packet through the observed state ([`crate::walk`]); a real
+    /// kernel sends real packets.
+    fn probe(&mut self, probe: &Probe) -> Result<Outcome, KernelError> {
+        let state = self.observe()?;
+        walk(&state, probe)
+            .map(|t| t.outcome)
+            .map_err(|e| KernelError::Other(e.to_string()))
+    }
 }

@@ -19,6 +19,7 @@ pub mod rng;
 pub mod rule;
 pub mod state;
 pub mod tools;
+pub mod walk;
 
 pub use kernel::{Errno, Kernel, KernelError};
 pub use op::{Ipv4Cidr, LinkAddKind, Mac, NetnsName, Op, RouteSpec, RulePosition, Table};

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::rule::RuleSpec;
+use crate::state::Socket;
 use std::net::Ipv4Addr;
 
 /// A network namespace, named by the docknet host-side handle for it.
@@ -442,6 +443,20 @@ pub enum Op {
         /// The rule.
         rule: RuleSpec,
     },
+    /// A process opens a listening socket (a server, or a proxy that connects onward).
+    SocketOpen {
+        /// The namespace.
+        ns: NetnsName,
+        /// The socket.
+        socket: Socket,
+    },
+    /// The process closes it.
+    SocketClose {
+        /// The namespace.
+        ns: NetnsName,
+        /// The socket.
+        socket: Socket,
+    },
 }
 
 /// Where [`Op::RuleAdd`] puts a rule.
@@ -478,7 +493,9 @@ impl Op {
             | Op::ChainFlush { ns, .. }
             | Op::ChainPolicy { ns, .. }
             | Op::RuleAdd { ns, .. }
-            | Op::RuleDel { ns, .. } => ns,
+            | Op::RuleDel { ns, .. }
+            | Op::SocketOpen { ns, .. }
+            | Op::SocketClose { ns, .. } => ns,
         }
     }
 

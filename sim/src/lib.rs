@@ -32,6 +32,7 @@ mod netns;
 mod nsid;
 mod observe;
 mod route;
+mod socket;
 mod sysctl;
 mod veth;
 
@@ -159,6 +160,8 @@ impl Sim {
                 rule,
                 at,
             } => self.rule_add(ns, *table, chain, rule, *at),
+            Op::SocketOpen { ns, socket } => self.socket_open(ns, socket),
+            Op::SocketClose { ns, socket } => self.socket_close(ns, socket),
             Op::RuleDel {
                 ns,
                 table,

@@ -39,6 +39,8 @@ pub(crate) struct Net {
     pub(crate) sysctl: NetSysctl,
     /// iptables tables touched so far.
     pub(crate) iptables: BTreeMap<Table, IptablesTable>,
+    /// Listening sockets, in opening order.
+    pub(crate) sockets: Vec<docknet_netstate::state::Socket>,
 }
 
 impl Net {
@@ -46,6 +48,7 @@ impl Net {
     fn new(name: NetnsName) -> Net {
         Net {
             name,
+            sockets: Vec::new(),
             by_index: BTreeMap::new(),
             by_name: BTreeMap::new(),
             next_ifindex: 1,

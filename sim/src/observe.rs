@@ -86,6 +86,7 @@ impl Sim {
         }
         ns.sysctls = self.observe_sysctls(net);
         ns.iptables = net.iptables.clone();
+        ns.sockets = net.sockets.clone();
         ns
     }
 

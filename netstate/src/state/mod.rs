@@ -53,6 +53,47 @@ pub struct Netns {
     pub sysctls: BTreeMap<String, String>,
     /// iptables tables that exist in this namespace (ones never touched are absent).
     pub iptables: BTreeMap<Table, IptablesTable>,
+    /// Listening sockets (`ss -ltun`), in the order they were opened.
+    pub sockets: Vec<Socket>,
+}
+
+/// A socket's transport protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SocketProto {
+    /// TCP (a listening socket).
+    Tcp,
+    /// UDP (a bound socket).
+    Udp,
+}
+
+impl SocketProto {
+    /// `tcp` or `udp`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SocketProto::Tcp => "tcp",
+            SocketProto::Udp => "udp",
+        }
+    }
+}
+
+/// A listening socket, and where a proxy behind it connects onward (docker-proxy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Socket {
+    /// TCP or UDP.
+    pub proto: SocketProto,
+    /// The bound address (`0.0.0.0`: every address).
+    pub addr: Ipv4Addr,
+    /// The port.
+    pub port: u16,
+    /// For a proxy: the address it connects each accepted connection to.
+    pub forward: Option<std::net::SocketAddrV4>,
+}
+
+impl Socket {
+    /// Whether a packet for `dst:port` over `proto` reaches this socket.
+    pub fn accepts(&self, proto: SocketProto, dst: Ipv4Addr, port: u16) -> bool {
+        self.proto == proto && self.port == port && (self.addr.is_unspecified() || self.addr == dst)
+    }
 }
 
 impl Netns {

@@ -133,6 +133,9 @@ fn cmd(op: &Op) -> String {
             chain,
             rule,
         } => format!("{}iptables -t {table} -D {chain} {rule}", x(ns)),
+        Op::SocketOpen { ns, socket } | Op::SocketClose { ns, socket } => {
+            format!("# {}socket {} {}:{}", x(ns), socket.proto.name(), socket.addr, socket.port)
+        }
     }
 }
 

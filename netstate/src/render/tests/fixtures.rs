@@ -273,6 +273,7 @@ pub fn host() -> KernelState {
         .collect(),
         sysctls: Default::default(),
         iptables: docker_iptables(),
+        sockets: Vec::new(),
     };
     let ctr = Netns {
         links: [

@@ -1,0 +1,453 @@
+//! The packet walk: what the kernel in [`KernelState`] does with one probe (a ping, a TCP
+//! connect, a UDP datagram), hop by hop, and what the sender gets back.
+//!
+//! It reads only the observed state, so it predicts the real kernel too: the same walk over
+//! the state the kernel backend observed must agree with real packets. Per namespace a packet
+//! meets, in the kernel's order: conntrack, `raw`/`mangle`/`nat`/`filter` at PREROUTING,
+//! the routing decision (local, forward if `ip_forward`, or drop), INPUT or FORWARD,
+//! locally generated packets OUTPUT, and POSTROUTING; layer 2 moves it through veth pairs and
+//! bridges ([`segment`]), through FORWARD of the bridge's namespace when that namespace has
+//! `net.bridge.bridge-nf-call-iptables=1`. Replies go back the same way as ESTABLISHED, with
+//! NAT undone. A listening socket answers a SYN with a SYN-ACK, no socket with a RST; a socket
+//! with a `forward` address is a proxy, which connects onward from its own namespace.
+//!
+//! Facts the modules state come from the kernel's documented behaviour and from the real
+//! Docker 20.10 host in `../shared/oracle/` (same-bridge traffic meets FORWARD there;
+//! container to host addresses always answer; isolation drops silently).
+
+mod conntrack;
+mod netfilter;
+pub mod packet;
+pub mod route;
+pub mod segment;
+mod trace;
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use crate::op::{NetnsName, Table};
+use crate::state::{KernelState, SocketProto};
+use conntrack::{Conntrack, Direction};
+pub use netfilter::{RuleHit, Verdict};
+use netfilter::{run_table, Hook};
+use packet::{IcmpError, Packet, TcpFlags, L4};
+use route::RouteTo;
+pub use trace::{Step, Trace};
+
+/// Why the walk could not decide.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WalkError {
+    /// A rule the walk cannot interpret, named.
+    #[error("{0}")]
+    Rule(String),
+    /// The probe's namespace does not exist.
+    #[error("no namespace {0}")]
+    NoNamespace(String),
+    /// The packet went round more than a packet's TTL allows.
+    #[error("the packet loops")]
+    Loop,
+}
+
+/// What to send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeKind {
+    /// An ICMP echo request.
+    Echo,
+    /// A TCP connect to this port.
+    Tcp(u16),
+    /// A UDP datagram to this port.
+    Udp(u16),
+}
+
+/// One probe: from a namespace to an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// The sender's namespace.
+    pub from: NetnsName,
+    /// The destination.
+    pub dst: Ipv4Addr,
+    /// What is sent.
+    pub kind: ProbeKind,
+}
+
+/// What the sender sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// An echo reply from `from`, with the TTL it arrived with.
+    EchoReply {
+        /// The replying address.
+        from: Ipv4Addr,
+        /// Its TTL on arrival.
+        ttl: u8,
+    },
+    /// The connection was accepted by the socket at `socket` in `ns` (after any DNAT).
+    Connected {
+        /// Where the listening socket is.
+        ns: NetnsName,
+        /// Its address and port as the packet reached it.
+        socket: SocketAddrV4,
+        /// For a proxy: what its onward connection got.
+        onward: Option<Box<Outcome>>,
+    },
+    /// The UDP datagram reached a socket.
+    Delivered {
+        /// Where the socket is.
+        ns: NetnsName,
+    },
+    /// A TCP reset from `from` ("Connection refused").
+    Refused {
+        /// The resetting address.
+        from: Ipv4Addr,
+    },
+    /// An ICMP error from `from`.
+    IcmpError {
+        /// The sending address.
+        from: Ipv4Addr,
+        /// What it says.
+        kind: IcmpError,
+    },
+    /// Nothing came back (dropped, nobody answered ARP, forwarding off).
+    NoReply,
+    /// The sender has no route (ENETUNREACH: "Network is unreachable").
+    NetUnreachable,
+}
+
+impl Outcome {
+    /// Whether the probe got the answer it wanted.
+    pub fn reached(&self) -> bool {
+        match self {
+            Outcome::EchoReply { .. } | Outcome::Delivered { .. } => true,
+            Outcome::Connected { onward, .. } => onward.as_ref().is_none_or(|o| o.reached()),
+            _ => false,
+        }
+    }
+}
+
+/// The ephemeral port and echo id every probe uses (deterministic).
+pub const CLIENT_PORT: u16 = 40_000;
+
+/// Walks `probe` through `state`: every step, and the outcome.
+pub fn walk(state: &KernelState, probe: &Probe) -> Result<Trace, WalkError> {
+    let mut w = Walker {
+        state,
+        ct: Conntrack::default(),
+        steps: Vec::new(),
+    };
+    let outcome = w.probe(probe, None, 0)?;
+    Ok(Trace {
+        steps: w.steps,
+        outcome,
+    })
+}
+
+/// Where a packet's journey ended.
+enum Arrival {
+    /// Delivered to the stack of `ns` (a socket or the kernel answers).
+    Local { ns: NetnsName, pkt: Packet },
+    /// Discarded.
+    Dropped,
+    /// Refused by a `REJECT` in `ns`, about `pkt`.
+    Rejected { ns: NetnsName, pkt: Packet, with: String },
+    /// No route in the sending namespace.
+    Unroutable,
+}
+
+struct Walker<'s> {
+    state: &'s KernelState,
+    ct: Conntrack,
+    steps: Vec<Step>,
+}
+
+impl Walker<'_> {
+    fn probe(&mut self, p: &Probe, src: Option<Ipv4Addr>, depth: usize) -> Result<Outcome, WalkError> {
+        if !self.state.namespaces.contains_key(&p.from) {
+            return Err(WalkError::NoNamespace(p.from.0.clone()));
+        }
+        let l4 = match p.kind {
+            ProbeKind::Echo => L4::EchoRequest { id: CLIENT_PORT },
+            ProbeKind::Tcp(port) => L4::Tcp {
+                sport: CLIENT_PORT,
+                dport: port,
+                flags: TcpFlags::Syn,
+            },
+            ProbeKind::Udp(port) => L4::Udp {
+                sport: CLIENT_PORT,
+                dport: port,
+            },
+        };
+        let pkt = Packet {
+            src: src.unwrap_or(Ipv4Addr::UNSPECIFIED),
+            dst: p.dst,
+            ttl: 64,
+            l4,
+        };
+        let sent_from = match self.journey(&p.from, pkt)? {
+            (Arrival::Unroutable, _) => return Ok(Outcome::NetUnreachable),
+            (Arrival::Dropped, _) => return Ok(Outcome::NoReply),
+            (Arrival::Rejected { ns, pkt, with }, _) => {
+                let answer = reject_answer(&pkt, &with, self.state, &ns);
+                return self.answer(&ns, answer, &p.from, depth);
+            }
+            (Arrival::Local { ns, pkt }, src) => (ns, pkt, src),
+        };
+        let (ns, pkt, _src) = sent_from;
+        self.respond(&ns, pkt, &p.from, depth)
+    }
+
+    /// What the destination stack does with a delivered packet.
+    fn respond(&mut self, ns: &NetnsName, pkt: Packet, origin: &NetnsName, depth: usize) -> Result<Outcome, WalkError> {
+        let here = &self.state.namespaces[ns];
+        match pkt.l4 {
+            L4::EchoRequest { id } => {
+                self.steps.push(Step::Deliver { ns: ns.clone(), what: "the kernel answers the echo request".into() });
+                self.answer(ns, pkt.answer(L4::EchoReply { id }), origin, depth)
+            }
+            L4::Tcp { dport, .. } => {
+                let sock = here.sockets.iter().find(|s| s.accepts(SocketProto::Tcp, pkt.dst, dport)).cloned();
+                let Some(sock) = sock else {
+                    self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("no socket listens on tcp {}:{dport}: RST", pkt.dst) });
+                    let rst = pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::Rst });
+                    return self.answer(ns, rst, origin, depth);
+                };
+                self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("tcp socket {}:{} accepts", sock.addr, sock.port) });
+                let synack = pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::SynAck });
+                let back = self.answer(ns, synack, origin, depth)?;
+                if !matches!(back, Outcome::Connected { .. }) {
+                    return Ok(back);
+                }
+                let onward = match sock.forward {
+                    Some(to) if depth < 4 => {
+                        self.steps.push(Step::Proxy { ns: ns.clone(), to });
+                        let leg = Probe { from: ns.clone(), dst: *to.ip(), kind: ProbeKind::Tcp(to.port()) };
+                        Some(Box::new(self.probe(&leg, None, depth + 1)?))
+                    }
+                    _ => None,
+                };
+                Ok(Outcome::Connected { ns: ns.clone(), socket: SocketAddrV4::new(pkt.dst, dport), onward })
+            }
+            L4::Udp { dport, .. } => {
+                if here.sockets.iter().any(|s| s.accepts(SocketProto::Udp, pkt.dst, dport)) {
+                    self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("udp socket {}:{dport} receives", pkt.dst) });
+                    return Ok(Outcome::Delivered { ns: ns.clone() });
+                }
+                self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("no udp socket on {dport}: port unreachable") });
+                let err = pkt.answer(L4::IcmpError { kind: IcmpError::PortUnreachable });
+                self.answer(ns, err, origin, depth)
+            }
+            // Answers reaching a namespace that did not send anything are dropped.
+            _ => Ok(Outcome::NoReply),
+        }
+    }
+
+    /// Sends an answer back and reads what the origin receives.
+    fn answer(&mut self, from: &NetnsName, pkt: Packet, origin: &NetnsName, _depth: usize) -> Result<Outcome, WalkError> {
+        let (arrival, _) = self.journey(from, pkt)?;
+        let Arrival::Local { ns, pkt } = arrival else {
+            return Ok(Outcome::NoReply);
+        };
+        if &ns != origin {
+            return Ok(Outcome::NoReply);
+        }
+        Ok(match pkt.l4 {
+            L4::EchoReply { .. } => Outcome::EchoReply { from: pkt.src, ttl: pkt.ttl },
+            L4::Tcp { flags: TcpFlags::SynAck, .. } => Outcome::Connected {
+                ns: NetnsName::new(""),
+                socket: SocketAddrV4::new(pkt.src, pkt.ports().map_or(0, |p| p.0)),
+                onward: None,
+            },
+            L4::Tcp { flags: TcpFlags::Rst, .. } => Outcome::Refused { from: pkt.src },
+            L4::IcmpError { kind } => Outcome::IcmpError { from: pkt.src, kind },
+            _ => Outcome::NoReply,
+        })
+    }
+
+    /// Carries `pkt`, generated in `ns`, until a stack takes it or it is dropped. Also
+    /// returns the source address the sender chose.
+    fn journey(&mut self, ns: &NetnsName, mut pkt: Packet) -> Result<(Arrival, Ipv4Addr), WalkError> {
+        let here = &self.state.namespaces[ns];
+        let route = route::lookup(here, pkt.dst);
+        self.steps.push(Step::Route { ns: ns.clone(), dst: pkt.dst, to: route.clone() });
+        if pkt.src.is_unspecified() {
+            pkt.src = match &route {
+                RouteTo::Local => pkt.dst,
+                RouteTo::Out { src: Some(s), .. } => *s,
+                RouteTo::Out { .. } | RouteTo::Unreachable => return Ok((Arrival::Unroutable, pkt.src)),
+            };
+        }
+        let src = pkt.src;
+        let out_dev = match &route {
+            RouteTo::Unreachable => return Ok((Arrival::Unroutable, src)),
+            RouteTo::Local => "lo".to_string(),
+            RouteTo::Out { dev_name, .. } => dev_name.clone(),
+        };
+        let dir = self.ct.classify(ns, &mut pkt, true);
+        let hook = Hook { ns: here, in_dev: None, out_dev: Some(&out_dev), ct: dir.state() };
+        let tables: &[Table] = if dir == Direction::New { &[Table::Raw, Table::Mangle, Table::Nat, Table::Filter] } else { &[Table::Raw, Table::Mangle, Table::Filter] };
+        let dst_before = pkt.dst;
+        if let Some(end) = self.hook(ns, "OUTPUT", tables, &mut pkt, &hook, dir)? {
+            return Ok((end, src));
+        }
+        // A DNAT in OUTPUT reroutes.
+        let route = if pkt.dst != dst_before { route::lookup(here, pkt.dst) } else { route };
+        let arrival = match route {
+            RouteTo::Local => self.local_in(ns, "lo", pkt, dir)?,
+            RouteTo::Out { dev, next_hop, dev_name, .. } => self.egress(ns, dev, &dev_name, next_hop, None, pkt, dir)?,
+            RouteTo::Unreachable => Arrival::Unroutable,
+        };
+        Ok((arrival, src))
+    }
+
+    /// Runs `tables` of one hook; `Some` when the packet ends there.
+    fn hook(&mut self, ns: &NetnsName, chain: &str, tables: &[Table], pkt: &mut Packet, h: &Hook<'_>, dir: Direction) -> Result<Option<Arrival>, WalkError> {
+        for &t in tables {
+            if t == Table::Nat && dir != Direction::New {
+                continue;
+            }
+            let mut hits = Vec::new();
+            let verdict = run_table(t, chain, pkt, h, &mut hits)?;
+            if !hits.is_empty() {
+                self.steps.push(Step::Rules { ns: ns.clone(), hits, verdict: verdict.clone() });
+            }
+            match verdict {
+                Verdict::Accept => {}
+                Verdict::Drop => return Ok(Some(Arrival::Dropped)),
+                Verdict::Reject(with) => return Ok(Some(Arrival::Rejected { ns: ns.clone(), pkt: *pkt, with })),
+                Verdict::Dnat(to) => {
+                    let before = *pkt;
+                    if let Some(a) = to.addr {
+                        pkt.dst = a;
+                    }
+                    if let (Some((lo, _)), Some((s, _))) = (to.ports, pkt.ports()) {
+                        *pkt = pkt.with_ports(s, lo);
+                    }
+                    self.ct.nat(ns, &before, pkt);
+                    self.steps.push(Step::Nat { ns: ns.clone(), what: "DNAT".into(), before, after: *pkt });
+                }
+                Verdict::Snat(_) | Verdict::Masquerade => {
+                    let before = *pkt;
+                    let new_src = match &verdict {
+                        Verdict::Snat(to) => to.addr,
+                        _ => h.out_dev.and_then(|d| h.ns.link_by_name(d)).and_then(|l| h.ns.addrs_of(l.ifindex).next()).map(|a| a.cidr.addr),
+                    };
+                    if let Some(a) = new_src {
+                        pkt.src = a;
+                    }
+                    self.ct.nat(ns, &before, pkt);
+                    let what = if verdict == Verdict::Masquerade { "MASQUERADE" } else { "SNAT" };
+                    self.steps.push(Step::Nat { ns: ns.clone(), what: what.into(), before, after: *pkt });
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// POSTROUTING, then layer 2 to whoever answers for `next_hop`, then that stack's ingress.
+    #[allow(clippy::too_many_arguments)]
+    fn egress(&mut self, ns: &NetnsName, dev: u32, dev_name: &str, next_hop: Ipv4Addr, in_dev: Option<&str>, mut pkt: Packet, dir: Direction) -> Result<Arrival, WalkError> {
+        let here = &self.state.namespaces[ns];
+        if pkt.src.octets()[0] == 127 && !sysctl_on(here, &format!("net.ipv4.conf.{dev_name}.route_localnet")) {
+            self.steps.push(Step::Drop { ns: ns.clone(), why: format!("martian source {} on {dev_name} (route_localnet=0)", pkt.src) });
+            return Ok(Arrival::Dropped);
+        }
+        let hook = Hook { ns: here, in_dev, out_dev: Some(dev_name), ct: dir.state() };
+        if let Some(end) = self.hook(ns, "POSTROUTING", &[Table::Mangle, Table::Nat], &mut pkt, &hook, dir)? {
+            return Ok(end);
+        }
+        conntrack::restore_src(dir, &mut pkt);
+        let Some(d) = segment::deliver(self.state, ns, dev, next_hop) else {
+            self.steps.push(Step::Drop { ns: ns.clone(), why: format!("no neighbour answers for {next_hop} on {dev_name}") });
+            return Ok(Arrival::Dropped);
+        };
+        self.steps.push(Step::Link { crossed: d.crossed.clone() });
+        if let Some((bridge, _, _)) = &d.bridged {
+            if let Some(end) = self.bridged(bridge, &mut pkt)? {
+                return Ok(end);
+            }
+        }
+        self.ingress(&d.to.ns, &d.to.name, pkt)
+    }
+
+    /// br_netfilter: a frame bridged between two ports meets PREROUTING, FORWARD and
+    /// POSTROUTING of the bridge's namespace, as `-i BRIDGE -o BRIDGE`.
+    fn bridged(&mut self, bridge: &segment::Port, pkt: &mut Packet) -> Result<Option<Arrival>, WalkError> {
+        let n = &self.state.namespaces[&bridge.ns];
+        if !n.sysctls.get("net.bridge.bridge-nf-call-iptables").is_none_or(|v| v == "1") {
+            return Ok(None);
+        }
+        let dir = self.ct.classify(&bridge.ns, pkt, false);
+        let name = bridge.name.as_str();
+        let after = |pkt: &mut Packet| conntrack::restore_src(dir, pkt);
+        let pre = Hook { ns: n, in_dev: Some(name), out_dev: None, ct: dir.state() };
+        if let Some(end) = self.hook(&bridge.ns, "PREROUTING", &[Table::Raw, Table::Mangle, Table::Nat], pkt, &pre, dir)? {
+            return Ok(Some(end));
+        }
+        let fwd = Hook { ns: n, in_dev: Some(name), out_dev: Some(name), ct: dir.state() };
+        if let Some(end) = self.hook(&bridge.ns, "FORWARD", &[Table::Mangle, Table::Filter], pkt, &fwd, dir)? {
+            return Ok(Some(end));
+        }
+        let end = self.hook(&bridge.ns, "POSTROUTING", &[Table::Mangle, Table::Nat], pkt, &fwd, dir)?;
+        after(pkt);
+        Ok(end)
+    }
+
+    /// A packet arriving on `dev` of `ns`: PREROUTING, then local delivery or forwarding.
+    fn ingress(&mut self, ns: &NetnsName, dev: &str, mut pkt: Packet) -> Result<Arrival, WalkError> {
+        if self.steps.len() > 400 || pkt.ttl == 0 {
+            return Err(WalkError::Loop);
+        }
+        let here = &self.state.namespaces[ns];
+        let dir = self.ct.classify(ns, &mut pkt, false);
+        let pre = Hook { ns: here, in_dev: Some(dev), out_dev: None, ct: dir.state() };
+        if let Some(end) = self.hook(ns, "PREROUTING", &[Table::Raw, Table::Mangle, Table::Nat], &mut pkt, &pre, dir)? {
+            return Ok(end);
+        }
+        let route = route::lookup(here, pkt.dst);
+        match route {
+            RouteTo::Local => self.local_in(ns, dev, pkt, dir),
+            RouteTo::Unreachable => {
+                self.steps.push(Step::Drop { ns: ns.clone(), why: format!("no route to {}", pkt.dst) });
+                Ok(Arrival::Dropped)
+            }
+            RouteTo::Out { dev: out, dev_name, next_hop, .. } => {
+                self.steps.push(Step::Route { ns: ns.clone(), dst: pkt.dst, to: RouteTo::Out { dev: out, dev_name: dev_name.clone(), next_hop, src: None, via_route: String::new() } });
+                if !sysctl_on(here, "net.ipv4.ip_forward") {
+                    self.steps.push(Step::Drop { ns: ns.clone(), why: "not forwarded: net.ipv4.ip_forward=0".into() });
+                    return Ok(Arrival::Dropped);
+                }
+                pkt.ttl -= 1;
+                let fwd = Hook { ns: here, in_dev: Some(dev), out_dev: Some(&dev_name), ct: dir.state() };
+                if let Some(end) = self.hook(ns, "FORWARD", &[Table::Mangle, Table::Filter], &mut pkt, &fwd, dir)? {
+                    return Ok(end);
+                }
+                self.egress(ns, out, &dev_name, next_hop, Some(dev), pkt, dir)
+            }
+        }
+    }
+
+    /// INPUT, then the stack of `ns` has it.
+    fn local_in(&mut self, ns: &NetnsName, dev: &str, mut pkt: Packet, dir: Direction) -> Result<Arrival, WalkError> {
+        let here = &self.state.namespaces[ns];
+        let h = Hook { ns: here, in_dev: Some(dev), out_dev: None, ct: dir.state() };
+        if let Some(end) = self.hook(ns, "INPUT", &[Table::Mangle, Table::Filter, Table::Nat], &mut pkt, &h, dir)? {
+            return Ok(end);
+        }
+        conntrack::restore_src(dir, &mut pkt);
+        Ok(Arrival::Local { ns: ns.clone(), pkt })
+    }
+}
+
+fn sysctl_on(ns: &crate::state::Netns, key: &str) -> bool {
+    ns.sysctls.get(key).is_some_and(|v| v != "0")
+}
+
+/// What a `REJECT --reject-with W` in `ns` sends back for `pkt`.
+fn reject_answer(pkt: &Packet, with: &str, state: &KernelState, ns: &NetnsName) -> Packet {
+    if with == "tcp-reset" {
+        return pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::Rst });
+    }
+    let mut err = pkt.answer(L4::IcmpError { kind: IcmpError::for_reject(with) });
+    // The error comes from the rejecting host's own address towards the sender.
+    if let RouteTo::Out { src: Some(s), .. } = route::lookup(&state.namespaces[ns], pkt.src) {
+        err.src = s;
+    }
+    err
+}
