@@ -11,7 +11,9 @@
 //!
 //! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
 
+pub mod clients;
 pub mod host;
+pub mod net;
 
 use docknet_engine::container::foreground::PendingProcess;
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
@@ -133,6 +135,28 @@ impl<'k> Runner<'k> {
 
     /// Runs a network tool as if in namespace `ns`.
     fn tool(&mut self, ns: &NetnsName, argv: &[String]) -> Outcome {
+        // `sh -c 'CMD ARGS'` of one simple command runs CMD; `busybox TOOL` is busybox's.
+        if let [sh, c, script] = argv {
+            if matches!(sh.as_str(), "sh" | "bash" | "ash") && c == "-c" {
+                if let Some(words) = docknet_engine::container::process::split_words(script)
+                    .filter(|w| !w.is_empty() && !script.contains([';', '\n']))
+                {
+                    return self.tool(ns, &words);
+                }
+            }
+        }
+        let (flavour, argv) = match argv.split_first() {
+            Some((b, rest)) if b == "busybox" && !rest.is_empty() => (clients::Flavour::Busybox, rest),
+            _ => (net::flavour(&self.engine, ns), argv),
+        };
+        let mut view = net::NamespaceNet {
+            kernel: &mut self.kernel,
+            engine: &self.engine,
+            ns: ns.clone(),
+        };
+        if let Some(out) = clients::run(argv, flavour, &mut view) {
+            return Outcome::plain(out);
+        }
         tools::run(&mut self.kernel, &mut self.macs, ns, argv)
     }
 

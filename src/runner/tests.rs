@@ -103,7 +103,7 @@ fn substitution_errors_are_shown() {
 #[test]
 fn refusals_and_unsupported_commands() {
     let out = run(
-        "$ docker exec nosuch ip a\n$ docker exec\n$ ping 1.1.1.1\n$ ls /nope\n\
+        "$ docker exec nosuch ip a\n$ docker exec\n$ traceroute 1.1.1.1\n$ ls /nope\n\
          $ docker ps | grep nothing-matches\n",
     );
     assert_eq!(
@@ -119,7 +119,7 @@ fn refusals_and_unsupported_commands() {
         out[2],
         (
             String::new(),
-            "docknet: unsupported command: ping 1.1.1.1\n".into(),
+            "docknet: unsupported command: traceroute 1.1.1.1\n".into(),
             127
         )
     );

@@ -12,7 +12,9 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
 use crate::network::{Driver, Network};
-use crate::op::{Ipv4Cidr, Mac};
+use crate::container::services::Listener;
+use crate::op::{Ipv4Cidr, Mac, NetnsName, Op};
+use crate::state::{Socket, SocketProto};
 use crate::plan::Plan;
 
 /// The first PID handed to a container process (as a fresh host would be around).
@@ -194,6 +196,11 @@ impl Engine {
                         false,
                     ));
                 }
+                if let Some(ns) = self.ctr_container_netns(&other) {
+                    let mut plan = Plan::new();
+                    open_listeners(&mut plan, &ns, &self.containers.list[idx].listeners);
+                    plan.apply(k).map_err(|e| (e.into(), false))?;
+                }
                 None
             }
             NetworkMode::Host | NetworkMode::None => {
@@ -208,9 +215,11 @@ impl Engine {
                     .map_err(|e| (e, false))?;
                 let host = mode == NetworkMode::Host;
                 let mut plan = Plan::new();
+                let listen_ns = if host { NetnsName::host() } else { NetnsName::new(&key) };
                 if !host {
                     endpoint::sandbox_create(&mut plan, &key);
                 }
+                open_listeners(&mut plan, &listen_ns, &self.containers.list[idx].listeners);
                 plan.apply(k).map_err(|e| (e.into(), true))?;
                 if host {
                     self.containers.default_key_made = true;
@@ -282,6 +291,7 @@ impl Engine {
         key: &str,
     ) -> Result<Sandbox, (EngineError, bool)> {
         let c = &self.containers.list[idx];
+        let c_listeners = c.listeners.clone();
         // `--mac-address` applies to the network the container was created with only.
         let first_net = match &c.network_mode {
             NetworkMode::Named(n) => self.network(n).map(|x| x.name.clone()).unwrap_or(n.clone()),
@@ -358,6 +368,7 @@ impl Engine {
             self.join_plan(&mut plan, &mut sb, ep);
         }
         sb.endpoints = sorted;
+        open_listeners(&mut plan, &NetnsName::new(key), &c_listeners);
         if let Err(e) = plan.apply(k) {
             let ports = sb.ports.clone();
             self.release_endpoints(&eps, &ports);
@@ -396,6 +407,14 @@ impl Engine {
             return Ok(());
         }
         let mut plan = Plan::new();
+        let shared_ns = match (&c.network_mode, &c.sandbox) {
+            (NetworkMode::Container(other), _) => self.ctr_container_netns(other),
+            (_, Some(sb)) if !sb.has_netns => Some(NetnsName::host()),
+            _ => None,
+        };
+        if let Some(ns) = shared_ns {
+            close_listeners(&mut plan, &ns, &c.listeners);
+        }
         if let Some(sb) = &c.sandbox {
             let sorted = sb.sorted_endpoints();
             for ep in &sorted {
@@ -439,7 +458,9 @@ pub(crate) fn leave_plan(plan: &mut Plan, sb: &Sandbox, ep: &Endpoint) {
     endpoint::veth_leave(plan, &sb.key, v, ip);
 }
 
-/// Programs (`add`) or revokes the iptables rules of every IPv4 mapping of an endpoint.
+/// Programs (`add`) or revokes the iptables rules of every IPv4 mapping of an endpoint, and
+/// starts (or stops) the docker-proxy that listens on each host port (20.10's default
+/// `--userland-proxy=true`).
 pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], add: bool) {
     let (Some(v), Some(ip)) = (&ep.veth, ep.ip) else {
         return;
@@ -448,12 +469,53 @@ pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], ad
         let Ok(host_ip) = p.host_ip.parse::<Ipv4Addr>() else {
             continue;
         };
-        for r in mapping_rules(&v.bridge, host_ip, p.host_port, ip.addr, p.container) {
-            if add {
-                plan.append_rule(&r);
-            } else {
-                plan.delete_rule(&r);
-            }
+        let rules = mapping_rules(&v.bridge, host_ip, p.host_port, ip.addr, p.container);
+        let proxy = proxy_socket(host_ip, p, ip.addr);
+        let (open, close) = (
+            Op::SocketOpen { ns: NetnsName::host(), socket: proxy.clone() },
+            Op::SocketClose { ns: NetnsName::host(), socket: proxy },
+        );
+        if add {
+            rules.iter().for_each(|r| plan.append_rule(r));
+            plan.push(open, Some(close));
+        } else {
+            plan.push(close, Some(open));
+            rules.iter().for_each(|r| plan.delete_rule(r));
         }
+    }
+}
+
+/// The docker-proxy of one mapping: it listens on the host port and connects to the
+/// container's port.
+fn proxy_socket(host_ip: Ipv4Addr, p: &BoundPort, ctr: Ipv4Addr) -> Socket {
+    use crate::container::port::Proto;
+    Socket {
+        proto: if p.container.proto == Proto::Udp { SocketProto::Udp } else { SocketProto::Tcp },
+        addr: host_ip,
+        port: p.host_port,
+        forward: Some(std::net::SocketAddrV4::new(ctr, p.container.port)),
+    }
+}
+
+/// Opens the sockets of a container's servers in `ns` (they close with the namespace, or
+/// with [`close_listeners`] when the namespace is the host's).
+pub(crate) fn open_listeners(plan: &mut Plan, ns: &NetnsName, listeners: &[Listener]) {
+    for l in listeners {
+        let (socket, ns) = (l.socket(), ns.clone());
+        plan.push(
+            Op::SocketOpen { ns: ns.clone(), socket: socket.clone() },
+            Some(Op::SocketClose { ns, socket }),
+        );
+    }
+}
+
+/// Closes what [`open_listeners`] opened.
+pub(crate) fn close_listeners(plan: &mut Plan, ns: &NetnsName, listeners: &[Listener]) {
+    for l in listeners {
+        let (socket, ns) = (l.socket(), ns.clone());
+        plan.push(
+            Op::SocketClose { ns: ns.clone(), socket: socket.clone() },
+            Some(Op::SocketOpen { ns, socket }),
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! before SIGKILL, so `docker ps` ages read like the real ones.
 
 pub mod connect;
+pub mod dns;
 pub mod endpoint;
 #[cfg(test)]
 mod flows;
@@ -27,6 +28,7 @@ pub mod port;
 pub mod process;
 pub mod ps;
 pub mod run;
+pub mod services;
 #[cfg(test)]
 mod testkit;
 pub mod validate;
@@ -136,6 +138,11 @@ impl Engine {
     pub(crate) fn ctr_container_netns(&self, name_or_id: &str) -> Option<NetnsName> {
         let i = self.containers.find(name_or_id).ok()?;
         self.netns_of(i, 0)
+    }
+
+    /// The namespace the processes of the container at `index` see, while it runs.
+    pub(crate) fn netns_of_index(&self, index: usize) -> Option<NetnsName> {
+        self.netns_of(index, 0)
     }
 
     fn netns_of(&self, index: usize, depth: usize) -> Option<NetnsName> {

@@ -227,6 +227,9 @@ pub struct Container {
     /// `--mac-address`: the MAC for the endpoint on the network it was created with, and
     /// the text as typed (`Config.MacAddress`).
     pub mac_address: Option<(Mac, String)>,
+    /// The servers its process runs (read off its command and image), and those started
+    /// by `docker exec -d`, while it runs.
+    pub listeners: Vec<crate::container::services::Listener>,
 }
 
 impl Container {

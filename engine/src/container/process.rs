@@ -143,7 +143,7 @@ fn script(text: &str) -> Program {
 
 /// Shell words with `'...'` and `"..."` quoting; `None` for what docknet does not parse
 /// (expansions, pipes, redirections other than `>&2`).
-fn split_words(s: &str) -> Option<Vec<String>> {
+pub fn split_words(s: &str) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut cur: Option<String> = None;
     let mut chars = s.chars();

@@ -177,6 +177,7 @@ impl Engine {
             last_sandbox: None,
             auto_remove: o.auto_remove,
             mac_address: o.mac_address.zip(o.mac_address_text.clone()),
+            listeners: crate::container::services::listeners(&o.image, &argv),
         };
         self.containers.images.insert(image::pulled_name(&o.image));
         self.containers.list.push(container);
