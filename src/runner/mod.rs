@@ -12,6 +12,7 @@
 //! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
 
 pub mod clients;
+pub mod diagnose;
 pub mod host;
 pub mod net;
 
@@ -129,6 +130,7 @@ impl<'k> Runner<'k> {
             Some("docker") => self.docker(argv),
             Some("nsenter") => self.nsenter(argv),
             Some("ls") => Outcome::plain(self.ls(argv)),
+            Some("docknet") => Outcome::plain(self.docknet(argv)),
             _ => self.tool(&NetnsName::host(), argv),
         }
     }
@@ -320,6 +322,19 @@ impl<'k> Runner<'k> {
             return unsupported(argv);
         }
         outcome
+    }
+
+    /// `docknet trace ...` and `docknet reach` as steps.
+    fn docknet(&mut self, argv: &[String]) -> CommandOutput {
+        let state = match self.kernel.state() {
+            Ok(s) => s.clone(),
+            Err(e) => return CommandOutput::fail(format!("docknet: cannot read the kernel state: {e}\n"), 1),
+        };
+        match argv.get(1).map(String::as_str) {
+            Some("trace") => diagnose::trace(&state, &self.engine, &argv[2..]),
+            Some("reach") if argv.len() == 2 => diagnose::reach(&state, &self.engine),
+            _ => unsupported(argv).output,
+        }
     }
 
     /// `ls [-1] /var/run/docker/netns`: the sandbox keys' file names, one per line (as `ls`

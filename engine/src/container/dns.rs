@@ -72,3 +72,40 @@ impl Engine {
         self.container_in(ns).map(|c| c.image.as_str())
     }
 }
+
+/// A running container as the traffic tools see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningContainer {
+    /// Its name.
+    pub name: String,
+    /// The namespace its processes see.
+    pub ns: NetnsName,
+    /// Its addresses, by network name, in libnetwork's endpoint order.
+    pub addrs: Vec<(String, Ipv4Addr)>,
+    /// The TCP and UDP ports its servers listen on.
+    pub ports: Vec<(crate::state::SocketProto, u16)>,
+}
+
+impl Engine {
+    /// Every running container, in creation order.
+    pub fn running_containers(&self) -> Vec<RunningContainer> {
+        (0..self.containers.list.len())
+            .filter_map(|i| {
+                let c = &self.containers.list[i];
+                let ns = self.netns_of_index(i)?;
+                let addrs = c
+                    .sandbox
+                    .as_ref()
+                    .map(|sb| {
+                        sb.sorted_endpoints()
+                            .into_iter()
+                            .filter_map(|e| e.ip.map(|ip| (e.network_name.clone(), ip.addr)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let ports = c.listeners.iter().map(|l| (l.proto, l.port)).collect();
+                Some(RunningContainer { name: c.name.clone(), ns, addrs, ports })
+            })
+            .collect()
+    }
+}
