@@ -292,12 +292,18 @@ impl KernelBackend {
                         .map_err(|(k, e)| (i + k, e))?;
                 }
                 Op::SocketOpen { ns, socket } => {
-                    let n = self.namespaces.get_mut(ns).ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
+                    let n = self
+                        .namespaces
+                        .get_mut(ns)
+                        .ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
                     let held = crate::socket::open(n.fd.as_fd(), socket, op).map_err(|e| (i, e))?;
                     n.sockets.push(held);
                 }
                 Op::SocketClose { ns, socket } => {
-                    let n = self.namespaces.get_mut(ns).ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
+                    let n = self
+                        .namespaces
+                        .get_mut(ns)
+                        .ok_or((i, KernelError::errno(Errno::ENOENT, op)))?;
                     crate::socket::close(&mut n.sockets, socket, op).map_err(|e| (i, e))?;
                 }
                 _ => self.apply_netlink(op).map_err(|e| (i, e))?,

@@ -20,7 +20,9 @@ impl Sim {
         let clash = sockets.iter().any(|s| {
             s.proto == socket.proto
                 && s.port == socket.port
-                && (s.addr == socket.addr || s.addr.is_unspecified() || socket.addr.is_unspecified())
+                && (s.addr == socket.addr
+                    || s.addr.is_unspecified()
+                    || socket.addr.is_unspecified())
         });
         if clash {
             return fail(Errno::EADDRINUSE);

@@ -33,12 +33,23 @@ fn source(state: &KernelState, running: &[RunningContainer], what: &str) -> Opti
 }
 
 /// Where a trace goes: an address.
-fn target(state: &KernelState, running: &[RunningContainer], from: &NetnsName, what: &str) -> Option<Ipv4Addr> {
+fn target(
+    state: &KernelState,
+    running: &[RunningContainer],
+    from: &NetnsName,
+    what: &str,
+) -> Option<Ipv4Addr> {
     if let Ok(ip) = what.parse() {
         return Some(ip);
     }
     let first_global = |ns: &NetnsName| {
-        state.namespaces.get(ns)?.addrs.iter().find(|a| a.cidr.addr.octets()[0] != 127).map(|a| a.cidr.addr)
+        state
+            .namespaces
+            .get(ns)?
+            .addrs
+            .iter()
+            .find(|a| a.cidr.addr.octets()[0] != 127)
+            .map(|a| a.cidr.addr)
     };
     match what {
         "host" => return first_global(&NetnsName::host()),
@@ -62,8 +73,14 @@ fn kind(args: &[String]) -> Result<ProbeKind, String> {
     match args {
         [] => Ok(ProbeKind::Echo),
         [p, port] if p == "tcp" || p == "udp" => {
-            let port: u16 = port.parse().map_err(|_| format!("a port number, not `{port}`"))?;
-            Ok(if p == "tcp" { ProbeKind::Tcp(port) } else { ProbeKind::Udp(port) })
+            let port: u16 = port
+                .parse()
+                .map_err(|_| format!("a port number, not `{port}`"))?;
+            Ok(if p == "tcp" {
+                ProbeKind::Tcp(port)
+            } else {
+                ProbeKind::Udp(port)
+            })
         }
         _ => Err("usage: docknet trace FROM TO [tcp|udp PORT]".into()),
     }
@@ -77,7 +94,9 @@ pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOu
     };
     let running = engine.running_containers();
     let Some(ns) = source(state, &running, from) else {
-        return fail(format!("trace: no container, address or namespace `{from}`"));
+        return fail(format!(
+            "trace: no container, address or namespace `{from}`"
+        ));
     };
     let Some(dst) = target(state, &running, &ns, to) else {
         return fail(format!("trace: no container or address `{to}`"));
@@ -86,8 +105,19 @@ pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOu
         Ok(k) => k,
         Err(e) => return fail(e),
     };
-    match walk(state, &Probe { from: ns, dst, kind }) {
-        Ok(t) => CommandOutput { stdout: t.to_string(), stderr: String::new(), exit: i32::from(!t.outcome.reached()) },
+    match walk(
+        state,
+        &Probe {
+            from: ns,
+            dst,
+            kind,
+        },
+    ) {
+        Ok(t) => CommandOutput {
+            stdout: t.to_string(),
+            stderr: String::new(),
+            exit: i32::from(!t.outcome.reached()),
+        },
         Err(e) => CommandOutput::fail(format!("docknet: trace: {e}\n"), 1),
     }
 }
@@ -95,7 +125,9 @@ pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOu
 /// `docknet reach`: for every pair of running containers, what gets through.
 pub fn reach(state: &KernelState, engine: &Engine) -> CommandOutput {
     let running = engine.running_containers();
-    let mut rows: Vec<Vec<String>> = vec![std::iter::once("FROM \\ TO".to_string()).chain(running.iter().map(|c| c.name.clone())).collect()];
+    let mut rows: Vec<Vec<String>> = vec![std::iter::once("FROM \\ TO".to_string())
+        .chain(running.iter().map(|c| c.name.clone()))
+        .collect()];
     for from in &running {
         let mut row = vec![from.name.clone()];
         for to in &running {
@@ -108,17 +140,35 @@ pub fn reach(state: &KernelState, engine: &Engine) -> CommandOutput {
                 continue;
             };
             let mut ok = Vec::new();
-            let probe = |k| walk(state, &Probe { from: from.ns.clone(), dst, kind: k }).map(|t| t.outcome.reached());
+            let probe = |k| {
+                walk(
+                    state,
+                    &Probe {
+                        from: from.ns.clone(),
+                        dst,
+                        kind: k,
+                    },
+                )
+                .map(|t| t.outcome.reached())
+            };
             if probe(ProbeKind::Echo).unwrap_or(false) {
                 ok.push("icmp".to_string());
             }
             for (proto, port) in &to.ports {
-                let k = if *proto == SocketProto::Tcp { ProbeKind::Tcp(*port) } else { ProbeKind::Udp(*port) };
+                let k = if *proto == SocketProto::Tcp {
+                    ProbeKind::Tcp(*port)
+                } else {
+                    ProbeKind::Udp(*port)
+                };
                 if probe(k).unwrap_or(false) {
                     ok.push(format!("{port}/{}", proto.name()));
                 }
             }
-            row.push(if ok.is_empty() { "x".into() } else { ok.join(",") });
+            row.push(if ok.is_empty() {
+                "x".into()
+            } else {
+                ok.join(",")
+            });
         }
         rows.push(row);
     }
@@ -128,10 +178,16 @@ pub fn reach(state: &KernelState, engine: &Engine) -> CommandOutput {
 /// Columns padded to their widest cell, two spaces apart.
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..cols).map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+        .collect();
     rows.iter()
         .map(|r| {
-            let cells: Vec<String> = r.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
             cells.join("  ").trim_end().to_string() + "\n"
         })
         .collect()

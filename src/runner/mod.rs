@@ -148,7 +148,9 @@ impl<'k> Runner<'k> {
             }
         }
         let (flavour, argv) = match argv.split_first() {
-            Some((b, rest)) if b == "busybox" && !rest.is_empty() => (clients::Flavour::Busybox, rest),
+            Some((b, rest)) if b == "busybox" && !rest.is_empty() => {
+                (clients::Flavour::Busybox, rest)
+            }
             _ => (net::flavour(&self.engine, ns), argv),
         };
         let mut view = net::NamespaceNet {
@@ -328,7 +330,12 @@ impl<'k> Runner<'k> {
     fn docknet(&mut self, argv: &[String]) -> CommandOutput {
         let state = match self.kernel.state() {
             Ok(s) => s.clone(),
-            Err(e) => return CommandOutput::fail(format!("docknet: cannot read the kernel state: {e}\n"), 1),
+            Err(e) => {
+                return CommandOutput::fail(
+                    format!("docknet: cannot read the kernel state: {e}\n"),
+                    1,
+                )
+            }
         };
         match argv.get(1).map(String::as_str) {
             Some("trace") => diagnose::trace(&state, &self.engine, &argv[2..]),

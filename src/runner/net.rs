@@ -44,13 +44,20 @@ impl ClientNet for NamespaceNet<'_, '_> {
     }
 
     fn probe(&mut self, dst: Ipv4Addr, kind: ProbeKind) -> Result<Outcome, String> {
-        let p = Probe { from: self.ns.clone(), dst, kind };
+        let p = Probe {
+            from: self.ns.clone(),
+            dst,
+            kind,
+        };
         self.kernel.probe(&p).map_err(|e| e.to_string())
     }
 
     fn service(&mut self, outcome: &Outcome) -> Service {
         let mut o = outcome;
-        while let Outcome::Connected { onward: Some(next), .. } = o {
+        while let Outcome::Connected {
+            onward: Some(next), ..
+        } = o
+        {
             o = next;
         }
         let Outcome::Connected { ns, socket, .. } = o else {

@@ -34,10 +34,15 @@ impl Engine {
         let me = self.container_in(ns)?;
         let sb = me.sandbox.as_ref()?;
         if name == me.hostname {
-            return sb.sorted_endpoints().into_iter().find_map(|e| e.ip.map(|i| i.addr));
+            return sb
+                .sorted_endpoints()
+                .into_iter()
+                .find_map(|e| e.ip.map(|i| i.addr));
         }
         for ep in &sb.endpoints {
-            let Some(net) = self.network_by_id(&ep.network_id) else { continue };
+            let Some(net) = self.network_by_id(&ep.network_id) else {
+                continue;
+            };
             if !user_defined(net) {
                 continue;
             }
@@ -51,20 +56,34 @@ impl Engine {
     /// The address on network `net_id` of the running container called `name` there (its
     /// name, or one of its aliases on that network).
     fn name_on_network(&self, net_id: &str, name: &str) -> Option<Ipv4Addr> {
-        self.containers.list.iter().filter(|c| c.running()).find_map(|c| {
-            let ep = c.sandbox.as_ref()?.endpoints.iter().find(|e| e.network_id == net_id)?;
-            let cfg = c.networks.get(&ep.network_name);
-            let aliased = cfg
-                .and_then(|cfg| cfg.aliases.as_ref())
-                .is_some_and(|a| a.iter().any(|x| x == name));
-            (c.name == name || aliased).then(|| ep.ip.map(|i| i.addr)).flatten()
-        })
+        self.containers
+            .list
+            .iter()
+            .filter(|c| c.running())
+            .find_map(|c| {
+                let ep = c
+                    .sandbox
+                    .as_ref()?
+                    .endpoints
+                    .iter()
+                    .find(|e| e.network_id == net_id)?;
+                let cfg = c.networks.get(&ep.network_name);
+                let aliased = cfg
+                    .and_then(|cfg| cfg.aliases.as_ref())
+                    .is_some_and(|a| a.iter().any(|x| x == name));
+                (c.name == name || aliased)
+                    .then(|| ep.ip.map(|i| i.addr))
+                    .flatten()
+            })
     }
 
     /// The server program listening on `port` in namespace `ns`, if a container runs one.
     pub fn server_at(&self, ns: &NetnsName, port: u16) -> Option<ServerProgram> {
         let c = self.container_in(ns)?;
-        c.listeners.iter().find(|l| l.port == port).map(|l| l.program.clone())
+        c.listeners
+            .iter()
+            .find(|l| l.port == port)
+            .map(|l| l.program.clone())
     }
 
     /// The image of the container whose processes see `ns` (its tools print the output).
@@ -104,7 +123,12 @@ impl Engine {
                     })
                     .unwrap_or_default();
                 let ports = c.listeners.iter().map(|l| (l.proto, l.port)).collect();
-                Some(RunningContainer { name: c.name.clone(), ns, addrs, ports })
+                Some(RunningContainer {
+                    name: c.name.clone(),
+                    ns,
+                    addrs,
+                    ports,
+                })
             })
             .collect()
     }

@@ -6,16 +6,16 @@ use std::net::Ipv4Addr;
 use crate::container::endpoint::{self, container_mac, random_local_mac};
 use crate::container::model::{elect_gateway, Endpoint, NetworkMode, RunState, Sandbox, VethPair};
 use crate::container::port::{mapping_rules, BoundPort, PortBindingSpec};
+use crate::container::services::Listener;
 use crate::container::validate::{user_defined, validate_endpoint};
 use crate::container::NETNS_DIR;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
 use crate::network::{Driver, Network};
-use crate::container::services::Listener;
 use crate::op::{Ipv4Cidr, Mac, NetnsName, Op};
-use crate::state::{Socket, SocketProto};
 use crate::plan::Plan;
+use crate::state::{Socket, SocketProto};
 
 /// The first PID handed to a container process (as a fresh host would be around).
 const FIRST_PID: u32 = 21_797;
@@ -215,7 +215,11 @@ impl Engine {
                     .map_err(|e| (e, false))?;
                 let host = mode == NetworkMode::Host;
                 let mut plan = Plan::new();
-                let listen_ns = if host { NetnsName::host() } else { NetnsName::new(&key) };
+                let listen_ns = if host {
+                    NetnsName::host()
+                } else {
+                    NetnsName::new(&key)
+                };
                 if !host {
                     endpoint::sandbox_create(&mut plan, &key);
                 }
@@ -472,8 +476,14 @@ pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], ad
         let rules = mapping_rules(&v.bridge, host_ip, p.host_port, ip.addr, p.container);
         let proxy = proxy_socket(host_ip, p, ip.addr);
         let (open, close) = (
-            Op::SocketOpen { ns: NetnsName::host(), socket: proxy.clone() },
-            Op::SocketClose { ns: NetnsName::host(), socket: proxy },
+            Op::SocketOpen {
+                ns: NetnsName::host(),
+                socket: proxy.clone(),
+            },
+            Op::SocketClose {
+                ns: NetnsName::host(),
+                socket: proxy,
+            },
         );
         if add {
             rules.iter().for_each(|r| plan.append_rule(r));
@@ -490,7 +500,11 @@ pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], ad
 fn proxy_socket(host_ip: Ipv4Addr, p: &BoundPort, ctr: Ipv4Addr) -> Socket {
     use crate::container::port::Proto;
     Socket {
-        proto: if p.container.proto == Proto::Udp { SocketProto::Udp } else { SocketProto::Tcp },
+        proto: if p.container.proto == Proto::Udp {
+            SocketProto::Udp
+        } else {
+            SocketProto::Tcp
+        },
         addr: host_ip,
         port: p.host_port,
         forward: Some(std::net::SocketAddrV4::new(ctr, p.container.port)),
@@ -503,7 +517,10 @@ pub(crate) fn open_listeners(plan: &mut Plan, ns: &NetnsName, listeners: &[Liste
     for l in listeners {
         let (socket, ns) = (l.socket(), ns.clone());
         plan.push(
-            Op::SocketOpen { ns: ns.clone(), socket: socket.clone() },
+            Op::SocketOpen {
+                ns: ns.clone(),
+                socket: socket.clone(),
+            },
             Some(Op::SocketClose { ns, socket }),
         );
     }
@@ -514,7 +531,10 @@ pub(crate) fn close_listeners(plan: &mut Plan, ns: &NetnsName, listeners: &[List
     for l in listeners {
         let (socket, ns) = (l.socket(), ns.clone());
         plan.push(
-            Op::SocketClose { ns: ns.clone(), socket: socket.clone() },
+            Op::SocketClose {
+                ns: ns.clone(),
+                socket: socket.clone(),
+            },
             Some(Op::SocketOpen { ns, socket }),
         );
     }

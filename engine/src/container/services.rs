@@ -96,16 +96,25 @@ pub fn command_listeners(argv: &[String]) -> Vec<Listener> {
                     }
                 }
             }
-            vec![Listener { addr, ..Listener::tcp(port, ServerProgram::BusyboxHttpd) }]
+            vec![Listener {
+                addr,
+                ..Listener::tcp(port, ServerProgram::BusyboxHttpd)
+            }]
         }
         "nc" if args.iter().any(|a| a.starts_with("-l")) => {
-            let port = args
-                .iter()
-                .rev()
-                .find_map(|a| a.trim_start_matches("-lp").trim_start_matches("-p").parse().ok());
-            port.map(|p| vec![Listener::tcp(p, ServerProgram::Other("nc".into()))]).unwrap_or_default()
+            let port = args.iter().rev().find_map(|a| {
+                a.trim_start_matches("-lp")
+                    .trim_start_matches("-p")
+                    .parse()
+                    .ok()
+            });
+            port.map(|p| vec![Listener::tcp(p, ServerProgram::Other("nc".into()))])
+                .unwrap_or_default()
         }
-        "python" | "python3" if args.first().is_some_and(|a| a == "-m") && args.get(1).is_some_and(|m| m == "http.server") => {
+        "python" | "python3"
+            if args.first().is_some_and(|a| a == "-m")
+                && args.get(1).is_some_and(|m| m == "http.server") =>
+        {
             let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(8000);
             vec![Listener::tcp(port, ServerProgram::PythonHttp)]
         }
@@ -134,8 +143,14 @@ mod tests {
         assert_eq!((l.addr.to_string().as_str(), l.port), ("127.0.0.1", 81));
         assert_eq!(listeners("busybox", &v("nc -l -p 9000"))[0].port, 9000);
         assert_eq!(listeners("busybox", &v("nc -lp 9001"))[0].port, 9001);
-        assert_eq!(listeners("python", &v("python3 -m http.server"))[0].port, 8000);
-        assert_eq!(listeners("nginx:latest", &v("/docker-entrypoint.sh nginx"))[0].program, ServerProgram::Nginx);
+        assert_eq!(
+            listeners("python", &v("python3 -m http.server"))[0].port,
+            8000
+        );
+        assert_eq!(
+            listeners("nginx:latest", &v("/docker-entrypoint.sh nginx"))[0].program,
+            ServerProgram::Nginx
+        );
         assert!(listeners("busybox", &v("sleep 100")).is_empty());
     }
 }

@@ -150,12 +150,7 @@ pub fn list(ns: &Netns, table: &str, chain: Option<&str>) -> Option<CommandOutpu
     let all = chains(ns, table);
     let mut rows = Vec::new();
     for (_, _, rules) in &all {
-        rows.push(
-            rules
-                .iter()
-                .map(parse)
-                .collect::<Option<Vec<Row>>>()?,
-        );
+        rows.push(rules.iter().map(parse).collect::<Option<Vec<Row>>>()?);
     }
     let mut blocks = Vec::new();
     for ((name, policy, _), chain_rows) in all.iter().zip(&rows) {

@@ -9,6 +9,7 @@
 
 pub mod brctl;
 pub mod iproute;
+pub mod iptables;
 pub mod mac;
 pub mod observed;
 pub mod show;
@@ -64,7 +65,8 @@ pub fn run(
     match argv.first().map(String::as_str) {
         Some("ip") => iproute::run(kernel, macs, ns, argv),
         Some("brctl") => brctl::run(kernel, macs, ns, argv),
-        Some("bridge" | "iptables-save" | "iptables") => show::show(kernel, ns, argv),
+        Some("iptables") => iptables::run(kernel, ns, argv),
+        Some("bridge" | "iptables-save") => show::show(kernel, ns, argv),
         _ => unsupported(argv),
     }
 }

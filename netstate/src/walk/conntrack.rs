@@ -93,7 +93,11 @@ impl Conntrack {
     pub(super) fn classify(&mut self, ns: &NetnsName, pkt: &mut Packet, _local: bool) -> Direction {
         let t = Tuple::of(pkt);
         if let L4::IcmpError { .. } = pkt.l4 {
-            if let Some(c) = self.conns.iter().find(|c| &c.ns == ns && c.reply.dst == t.dst) {
+            if let Some(c) = self
+                .conns
+                .iter()
+                .find(|c| &c.ns == ns && c.reply.dst == t.dst)
+            {
                 pkt.dst = c.orig.src;
                 return Direction::Related;
             }
@@ -123,7 +127,11 @@ impl Conntrack {
     /// flow now expects changes with it.
     pub(super) fn nat(&mut self, ns: &NetnsName, before: &Packet, after: &Packet) {
         let b = Tuple::of(before);
-        if let Some(c) = self.conns.iter_mut().find(|c| &c.ns == ns && c.reply.reversed() == b) {
+        if let Some(c) = self
+            .conns
+            .iter_mut()
+            .find(|c| &c.ns == ns && c.reply.reversed() == b)
+        {
             c.reply = Tuple::of(after).reversed();
         }
     }

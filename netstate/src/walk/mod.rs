@@ -27,8 +27,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use crate::op::{NetnsName, Table};
 use crate::state::{KernelState, SocketProto};
 use conntrack::{Conntrack, Direction};
-pub use netfilter::{RuleHit, Verdict};
 use netfilter::{run_table, Hook};
+pub use netfilter::{RuleHit, Verdict};
 use packet::{IcmpError, Packet, TcpFlags, L4};
 use route::RouteTo;
 pub use trace::{Step, Trace};
@@ -146,7 +146,11 @@ enum Arrival {
     /// Discarded.
     Dropped,
     /// Refused by a `REJECT` in `ns`, about `pkt`.
-    Rejected { ns: NetnsName, pkt: Packet, with: String },
+    Rejected {
+        ns: NetnsName,
+        pkt: Packet,
+        with: String,
+    },
     /// No route in the sending namespace.
     Unroutable,
 }
@@ -158,7 +162,12 @@ struct Walker<'s> {
 }
 
 impl Walker<'_> {
-    fn probe(&mut self, p: &Probe, src: Option<Ipv4Addr>, depth: usize) -> Result<Outcome, WalkError> {
+    fn probe(
+        &mut self,
+        p: &Probe,
+        src: Option<Ipv4Addr>,
+        depth: usize,
+    ) -> Result<Outcome, WalkError> {
         if !self.state.namespaces.contains_key(&p.from) {
             return Err(WalkError::NoNamespace(p.from.0.clone()));
         }
@@ -194,22 +203,49 @@ impl Walker<'_> {
     }
 
     /// What the destination stack does with a delivered packet.
-    fn respond(&mut self, ns: &NetnsName, pkt: Packet, origin: &NetnsName, depth: usize) -> Result<Outcome, WalkError> {
+    fn respond(
+        &mut self,
+        ns: &NetnsName,
+        pkt: Packet,
+        origin: &NetnsName,
+        depth: usize,
+    ) -> Result<Outcome, WalkError> {
         let here = &self.state.namespaces[ns];
         match pkt.l4 {
             L4::EchoRequest { id } => {
-                self.steps.push(Step::Deliver { ns: ns.clone(), what: "the kernel answers the echo request".into() });
+                self.steps.push(Step::Deliver {
+                    ns: ns.clone(),
+                    what: "the kernel answers the echo request".into(),
+                });
                 self.answer(ns, pkt.answer(L4::EchoReply { id }), origin, depth)
             }
             L4::Tcp { dport, .. } => {
-                let sock = here.sockets.iter().find(|s| s.accepts(SocketProto::Tcp, pkt.dst, dport)).cloned();
+                let sock = here
+                    .sockets
+                    .iter()
+                    .find(|s| s.accepts(SocketProto::Tcp, pkt.dst, dport))
+                    .cloned();
                 let Some(sock) = sock else {
-                    self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("no socket listens on tcp {}:{dport}: RST", pkt.dst) });
-                    let rst = pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::Rst });
+                    self.steps.push(Step::Deliver {
+                        ns: ns.clone(),
+                        what: format!("no socket listens on tcp {}:{dport}: RST", pkt.dst),
+                    });
+                    let rst = pkt.answer(L4::Tcp {
+                        sport: 0,
+                        dport: 0,
+                        flags: TcpFlags::Rst,
+                    });
                     return self.answer(ns, rst, origin, depth);
                 };
-                self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("tcp socket {}:{} accepts", sock.addr, sock.port) });
-                let synack = pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::SynAck });
+                self.steps.push(Step::Deliver {
+                    ns: ns.clone(),
+                    what: format!("tcp socket {}:{} accepts", sock.addr, sock.port),
+                });
+                let synack = pkt.answer(L4::Tcp {
+                    sport: 0,
+                    dport: 0,
+                    flags: TcpFlags::SynAck,
+                });
                 let back = self.answer(ns, synack, origin, depth)?;
                 if !matches!(back, Outcome::Connected { .. }) {
                     return Ok(back);
@@ -217,20 +253,40 @@ impl Walker<'_> {
                 let onward = match sock.forward {
                     Some(to) if depth < 4 => {
                         self.steps.push(Step::Proxy { ns: ns.clone(), to });
-                        let leg = Probe { from: ns.clone(), dst: *to.ip(), kind: ProbeKind::Tcp(to.port()) };
+                        let leg = Probe {
+                            from: ns.clone(),
+                            dst: *to.ip(),
+                            kind: ProbeKind::Tcp(to.port()),
+                        };
                         Some(Box::new(self.probe(&leg, None, depth + 1)?))
                     }
                     _ => None,
                 };
-                Ok(Outcome::Connected { ns: ns.clone(), socket: SocketAddrV4::new(pkt.dst, dport), onward })
+                Ok(Outcome::Connected {
+                    ns: ns.clone(),
+                    socket: SocketAddrV4::new(pkt.dst, dport),
+                    onward,
+                })
             }
             L4::Udp { dport, .. } => {
-                if here.sockets.iter().any(|s| s.accepts(SocketProto::Udp, pkt.dst, dport)) {
-                    self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("udp socket {}:{dport} receives", pkt.dst) });
+                if here
+                    .sockets
+                    .iter()
+                    .any(|s| s.accepts(SocketProto::Udp, pkt.dst, dport))
+                {
+                    self.steps.push(Step::Deliver {
+                        ns: ns.clone(),
+                        what: format!("udp socket {}:{dport} receives", pkt.dst),
+                    });
                     return Ok(Outcome::Delivered { ns: ns.clone() });
                 }
-                self.steps.push(Step::Deliver { ns: ns.clone(), what: format!("no udp socket on {dport}: port unreachable") });
-                let err = pkt.answer(L4::IcmpError { kind: IcmpError::PortUnreachable });
+                self.steps.push(Step::Deliver {
+                    ns: ns.clone(),
+                    what: format!("no udp socket on {dport}: port unreachable"),
+                });
+                let err = pkt.answer(L4::IcmpError {
+                    kind: IcmpError::PortUnreachable,
+                });
                 self.answer(ns, err, origin, depth)
             }
             // Answers reaching a namespace that did not send anything are dropped.
@@ -239,7 +295,13 @@ impl Walker<'_> {
     }
 
     /// Sends an answer back and reads what the origin receives.
-    fn answer(&mut self, from: &NetnsName, pkt: Packet, origin: &NetnsName, _depth: usize) -> Result<Outcome, WalkError> {
+    fn answer(
+        &mut self,
+        from: &NetnsName,
+        pkt: Packet,
+        origin: &NetnsName,
+        _depth: usize,
+    ) -> Result<Outcome, WalkError> {
         let (arrival, _) = self.journey(from, pkt)?;
         let Arrival::Local { ns, pkt } = arrival else {
             return Ok(Outcome::NoReply);
@@ -248,29 +310,51 @@ impl Walker<'_> {
             return Ok(Outcome::NoReply);
         }
         Ok(match pkt.l4 {
-            L4::EchoReply { .. } => Outcome::EchoReply { from: pkt.src, ttl: pkt.ttl },
-            L4::Tcp { flags: TcpFlags::SynAck, .. } => Outcome::Connected {
+            L4::EchoReply { .. } => Outcome::EchoReply {
+                from: pkt.src,
+                ttl: pkt.ttl,
+            },
+            L4::Tcp {
+                flags: TcpFlags::SynAck,
+                ..
+            } => Outcome::Connected {
                 ns: NetnsName::new(""),
                 socket: SocketAddrV4::new(pkt.src, pkt.ports().map_or(0, |p| p.0)),
                 onward: None,
             },
-            L4::Tcp { flags: TcpFlags::Rst, .. } => Outcome::Refused { from: pkt.src },
-            L4::IcmpError { kind } => Outcome::IcmpError { from: pkt.src, kind },
+            L4::Tcp {
+                flags: TcpFlags::Rst,
+                ..
+            } => Outcome::Refused { from: pkt.src },
+            L4::IcmpError { kind } => Outcome::IcmpError {
+                from: pkt.src,
+                kind,
+            },
             _ => Outcome::NoReply,
         })
     }
 
     /// Carries `pkt`, generated in `ns`, until a stack takes it or it is dropped. Also
     /// returns the source address the sender chose.
-    fn journey(&mut self, ns: &NetnsName, mut pkt: Packet) -> Result<(Arrival, Ipv4Addr), WalkError> {
+    fn journey(
+        &mut self,
+        ns: &NetnsName,
+        mut pkt: Packet,
+    ) -> Result<(Arrival, Ipv4Addr), WalkError> {
         let here = &self.state.namespaces[ns];
         let route = route::lookup(here, pkt.dst);
-        self.steps.push(Step::Route { ns: ns.clone(), dst: pkt.dst, to: route.clone() });
+        self.steps.push(Step::Route {
+            ns: ns.clone(),
+            dst: pkt.dst,
+            to: route.clone(),
+        });
         if pkt.src.is_unspecified() {
             pkt.src = match &route {
                 RouteTo::Local => pkt.dst,
                 RouteTo::Out { src: Some(s), .. } => *s,
-                RouteTo::Out { .. } | RouteTo::Unreachable => return Ok((Arrival::Unroutable, pkt.src)),
+                RouteTo::Out { .. } | RouteTo::Unreachable => {
+                    return Ok((Arrival::Unroutable, pkt.src))
+                }
             };
         }
         let src = pkt.src;
@@ -280,24 +364,50 @@ impl Walker<'_> {
             RouteTo::Out { dev_name, .. } => dev_name.clone(),
         };
         let dir = self.ct.classify(ns, &mut pkt, true);
-        let hook = Hook { ns: here, in_dev: None, out_dev: Some(&out_dev), ct: dir.state() };
-        let tables: &[Table] = if dir == Direction::New { &[Table::Raw, Table::Mangle, Table::Nat, Table::Filter] } else { &[Table::Raw, Table::Mangle, Table::Filter] };
+        let hook = Hook {
+            ns: here,
+            in_dev: None,
+            out_dev: Some(&out_dev),
+            ct: dir.state(),
+        };
+        let tables: &[Table] = if dir == Direction::New {
+            &[Table::Raw, Table::Mangle, Table::Nat, Table::Filter]
+        } else {
+            &[Table::Raw, Table::Mangle, Table::Filter]
+        };
         let dst_before = pkt.dst;
         if let Some(end) = self.hook(ns, "OUTPUT", tables, &mut pkt, &hook, dir)? {
             return Ok((end, src));
         }
         // A DNAT in OUTPUT reroutes.
-        let route = if pkt.dst != dst_before { route::lookup(here, pkt.dst) } else { route };
+        let route = if pkt.dst != dst_before {
+            route::lookup(here, pkt.dst)
+        } else {
+            route
+        };
         let arrival = match route {
             RouteTo::Local => self.local_in(ns, "lo", pkt, dir)?,
-            RouteTo::Out { dev, next_hop, dev_name, .. } => self.egress(ns, dev, &dev_name, next_hop, None, pkt, dir)?,
+            RouteTo::Out {
+                dev,
+                next_hop,
+                dev_name,
+                ..
+            } => self.egress(ns, dev, &dev_name, next_hop, None, pkt, dir)?,
             RouteTo::Unreachable => Arrival::Unroutable,
         };
         Ok((arrival, src))
     }
 
     /// Runs `tables` of one hook; `Some` when the packet ends there.
-    fn hook(&mut self, ns: &NetnsName, chain: &str, tables: &[Table], pkt: &mut Packet, h: &Hook<'_>, dir: Direction) -> Result<Option<Arrival>, WalkError> {
+    fn hook(
+        &mut self,
+        ns: &NetnsName,
+        chain: &str,
+        tables: &[Table],
+        pkt: &mut Packet,
+        h: &Hook<'_>,
+        dir: Direction,
+    ) -> Result<Option<Arrival>, WalkError> {
         for &t in tables {
             if t == Table::Nat && dir != Direction::New {
                 continue;
@@ -305,12 +415,22 @@ impl Walker<'_> {
             let mut hits = Vec::new();
             let verdict = run_table(t, chain, pkt, h, &mut hits)?;
             if !hits.is_empty() {
-                self.steps.push(Step::Rules { ns: ns.clone(), hits, verdict: verdict.clone() });
+                self.steps.push(Step::Rules {
+                    ns: ns.clone(),
+                    hits,
+                    verdict: verdict.clone(),
+                });
             }
             match verdict {
                 Verdict::Accept => {}
                 Verdict::Drop => return Ok(Some(Arrival::Dropped)),
-                Verdict::Reject(with) => return Ok(Some(Arrival::Rejected { ns: ns.clone(), pkt: *pkt, with })),
+                Verdict::Reject(with) => {
+                    return Ok(Some(Arrival::Rejected {
+                        ns: ns.clone(),
+                        pkt: *pkt,
+                        with,
+                    }))
+                }
                 Verdict::Dnat(to) => {
                     let before = *pkt;
                     if let Some(a) = to.addr {
@@ -320,20 +440,38 @@ impl Walker<'_> {
                         *pkt = pkt.with_ports(s, lo);
                     }
                     self.ct.nat(ns, &before, pkt);
-                    self.steps.push(Step::Nat { ns: ns.clone(), what: "DNAT".into(), before, after: *pkt });
+                    self.steps.push(Step::Nat {
+                        ns: ns.clone(),
+                        what: "DNAT".into(),
+                        before,
+                        after: *pkt,
+                    });
                 }
                 Verdict::Snat(_) | Verdict::Masquerade => {
                     let before = *pkt;
                     let new_src = match &verdict {
                         Verdict::Snat(to) => to.addr,
-                        _ => h.out_dev.and_then(|d| h.ns.link_by_name(d)).and_then(|l| h.ns.addrs_of(l.ifindex).next()).map(|a| a.cidr.addr),
+                        _ => h
+                            .out_dev
+                            .and_then(|d| h.ns.link_by_name(d))
+                            .and_then(|l| h.ns.addrs_of(l.ifindex).next())
+                            .map(|a| a.cidr.addr),
                     };
                     if let Some(a) = new_src {
                         pkt.src = a;
                     }
                     self.ct.nat(ns, &before, pkt);
-                    let what = if verdict == Verdict::Masquerade { "MASQUERADE" } else { "SNAT" };
-                    self.steps.push(Step::Nat { ns: ns.clone(), what: what.into(), before, after: *pkt });
+                    let what = if verdict == Verdict::Masquerade {
+                        "MASQUERADE"
+                    } else {
+                        "SNAT"
+                    };
+                    self.steps.push(Step::Nat {
+                        ns: ns.clone(),
+                        what: what.into(),
+                        before,
+                        after: *pkt,
+                    });
                 }
             }
         }
@@ -342,22 +480,56 @@ impl Walker<'_> {
 
     /// POSTROUTING, then layer 2 to whoever answers for `next_hop`, then that stack's ingress.
     #[allow(clippy::too_many_arguments)]
-    fn egress(&mut self, ns: &NetnsName, dev: u32, dev_name: &str, next_hop: Ipv4Addr, in_dev: Option<&str>, mut pkt: Packet, dir: Direction) -> Result<Arrival, WalkError> {
+    fn egress(
+        &mut self,
+        ns: &NetnsName,
+        dev: u32,
+        dev_name: &str,
+        next_hop: Ipv4Addr,
+        in_dev: Option<&str>,
+        mut pkt: Packet,
+        dir: Direction,
+    ) -> Result<Arrival, WalkError> {
         let here = &self.state.namespaces[ns];
-        if pkt.src.octets()[0] == 127 && !sysctl_on(here, &format!("net.ipv4.conf.{dev_name}.route_localnet")) {
-            self.steps.push(Step::Drop { ns: ns.clone(), why: format!("martian source {} on {dev_name} (route_localnet=0)", pkt.src) });
+        if pkt.src.octets()[0] == 127
+            && !sysctl_on(here, &format!("net.ipv4.conf.{dev_name}.route_localnet"))
+        {
+            self.steps.push(Step::Drop {
+                ns: ns.clone(),
+                why: format!(
+                    "martian source {} on {dev_name} (route_localnet=0)",
+                    pkt.src
+                ),
+            });
             return Ok(Arrival::Dropped);
         }
-        let hook = Hook { ns: here, in_dev, out_dev: Some(dev_name), ct: dir.state() };
-        if let Some(end) = self.hook(ns, "POSTROUTING", &[Table::Mangle, Table::Nat], &mut pkt, &hook, dir)? {
+        let hook = Hook {
+            ns: here,
+            in_dev,
+            out_dev: Some(dev_name),
+            ct: dir.state(),
+        };
+        if let Some(end) = self.hook(
+            ns,
+            "POSTROUTING",
+            &[Table::Mangle, Table::Nat],
+            &mut pkt,
+            &hook,
+            dir,
+        )? {
             return Ok(end);
         }
         conntrack::restore_src(dir, &mut pkt);
         let Some(d) = segment::deliver(self.state, ns, dev, next_hop) else {
-            self.steps.push(Step::Drop { ns: ns.clone(), why: format!("no neighbour answers for {next_hop} on {dev_name}") });
+            self.steps.push(Step::Drop {
+                ns: ns.clone(),
+                why: format!("no neighbour answers for {next_hop} on {dev_name}"),
+            });
             return Ok(Arrival::Dropped);
         };
-        self.steps.push(Step::Link { crossed: d.crossed.clone() });
+        self.steps.push(Step::Link {
+            crossed: d.crossed.clone(),
+        });
         if let Some((bridge, _, _)) = &d.bridged {
             if let Some(end) = self.bridged(bridge, &mut pkt)? {
                 return Ok(end);
@@ -368,54 +540,144 @@ impl Walker<'_> {
 
     /// br_netfilter: a frame bridged between two ports meets PREROUTING, FORWARD and
     /// POSTROUTING of the bridge's namespace, as `-i BRIDGE -o BRIDGE`.
-    fn bridged(&mut self, bridge: &segment::Port, pkt: &mut Packet) -> Result<Option<Arrival>, WalkError> {
+    fn bridged(
+        &mut self,
+        bridge: &segment::Port,
+        pkt: &mut Packet,
+    ) -> Result<Option<Arrival>, WalkError> {
         let n = &self.state.namespaces[&bridge.ns];
-        if !n.sysctls.get("net.bridge.bridge-nf-call-iptables").is_none_or(|v| v == "1") {
+        // A fresh namespace has bridge-nf-call-iptables=1 (br_netfilter is built in).
+        if n
+            .sysctls
+            .get("net.bridge.bridge-nf-call-iptables")
+            .is_some_and(|v| v != "1")
+        {
             return Ok(None);
         }
         let dir = self.ct.classify(&bridge.ns, pkt, false);
         let name = bridge.name.as_str();
         let after = |pkt: &mut Packet| conntrack::restore_src(dir, pkt);
-        let pre = Hook { ns: n, in_dev: Some(name), out_dev: None, ct: dir.state() };
-        if let Some(end) = self.hook(&bridge.ns, "PREROUTING", &[Table::Raw, Table::Mangle, Table::Nat], pkt, &pre, dir)? {
+        let pre = Hook {
+            ns: n,
+            in_dev: Some(name),
+            out_dev: None,
+            ct: dir.state(),
+        };
+        if let Some(end) = self.hook(
+            &bridge.ns,
+            "PREROUTING",
+            &[Table::Raw, Table::Mangle, Table::Nat],
+            pkt,
+            &pre,
+            dir,
+        )? {
             return Ok(Some(end));
         }
-        let fwd = Hook { ns: n, in_dev: Some(name), out_dev: Some(name), ct: dir.state() };
-        if let Some(end) = self.hook(&bridge.ns, "FORWARD", &[Table::Mangle, Table::Filter], pkt, &fwd, dir)? {
+        let fwd = Hook {
+            ns: n,
+            in_dev: Some(name),
+            out_dev: Some(name),
+            ct: dir.state(),
+        };
+        if let Some(end) = self.hook(
+            &bridge.ns,
+            "FORWARD",
+            &[Table::Mangle, Table::Filter],
+            pkt,
+            &fwd,
+            dir,
+        )? {
             return Ok(Some(end));
         }
-        let end = self.hook(&bridge.ns, "POSTROUTING", &[Table::Mangle, Table::Nat], pkt, &fwd, dir)?;
+        let end = self.hook(
+            &bridge.ns,
+            "POSTROUTING",
+            &[Table::Mangle, Table::Nat],
+            pkt,
+            &fwd,
+            dir,
+        )?;
         after(pkt);
         Ok(end)
     }
 
     /// A packet arriving on `dev` of `ns`: PREROUTING, then local delivery or forwarding.
-    fn ingress(&mut self, ns: &NetnsName, dev: &str, mut pkt: Packet) -> Result<Arrival, WalkError> {
+    fn ingress(
+        &mut self,
+        ns: &NetnsName,
+        dev: &str,
+        mut pkt: Packet,
+    ) -> Result<Arrival, WalkError> {
         if self.steps.len() > 400 || pkt.ttl == 0 {
             return Err(WalkError::Loop);
         }
         let here = &self.state.namespaces[ns];
         let dir = self.ct.classify(ns, &mut pkt, false);
-        let pre = Hook { ns: here, in_dev: Some(dev), out_dev: None, ct: dir.state() };
-        if let Some(end) = self.hook(ns, "PREROUTING", &[Table::Raw, Table::Mangle, Table::Nat], &mut pkt, &pre, dir)? {
+        let pre = Hook {
+            ns: here,
+            in_dev: Some(dev),
+            out_dev: None,
+            ct: dir.state(),
+        };
+        if let Some(end) = self.hook(
+            ns,
+            "PREROUTING",
+            &[Table::Raw, Table::Mangle, Table::Nat],
+            &mut pkt,
+            &pre,
+            dir,
+        )? {
             return Ok(end);
         }
         let route = route::lookup(here, pkt.dst);
         match route {
             RouteTo::Local => self.local_in(ns, dev, pkt, dir),
             RouteTo::Unreachable => {
-                self.steps.push(Step::Drop { ns: ns.clone(), why: format!("no route to {}", pkt.dst) });
+                self.steps.push(Step::Drop {
+                    ns: ns.clone(),
+                    why: format!("no route to {}", pkt.dst),
+                });
                 Ok(Arrival::Dropped)
             }
-            RouteTo::Out { dev: out, dev_name, next_hop, .. } => {
-                self.steps.push(Step::Route { ns: ns.clone(), dst: pkt.dst, to: RouteTo::Out { dev: out, dev_name: dev_name.clone(), next_hop, src: None, via_route: String::new() } });
+            RouteTo::Out {
+                dev: out,
+                dev_name,
+                next_hop,
+                ..
+            } => {
+                self.steps.push(Step::Route {
+                    ns: ns.clone(),
+                    dst: pkt.dst,
+                    to: RouteTo::Out {
+                        dev: out,
+                        dev_name: dev_name.clone(),
+                        next_hop,
+                        src: None,
+                        via_route: String::new(),
+                    },
+                });
                 if !sysctl_on(here, "net.ipv4.ip_forward") {
-                    self.steps.push(Step::Drop { ns: ns.clone(), why: "not forwarded: net.ipv4.ip_forward=0".into() });
+                    self.steps.push(Step::Drop {
+                        ns: ns.clone(),
+                        why: "not forwarded: net.ipv4.ip_forward=0".into(),
+                    });
                     return Ok(Arrival::Dropped);
                 }
                 pkt.ttl -= 1;
-                let fwd = Hook { ns: here, in_dev: Some(dev), out_dev: Some(&dev_name), ct: dir.state() };
-                if let Some(end) = self.hook(ns, "FORWARD", &[Table::Mangle, Table::Filter], &mut pkt, &fwd, dir)? {
+                let fwd = Hook {
+                    ns: here,
+                    in_dev: Some(dev),
+                    out_dev: Some(&dev_name),
+                    ct: dir.state(),
+                };
+                if let Some(end) = self.hook(
+                    ns,
+                    "FORWARD",
+                    &[Table::Mangle, Table::Filter],
+                    &mut pkt,
+                    &fwd,
+                    dir,
+                )? {
                     return Ok(end);
                 }
                 self.egress(ns, out, &dev_name, next_hop, Some(dev), pkt, dir)
@@ -424,14 +686,35 @@ impl Walker<'_> {
     }
 
     /// INPUT, then the stack of `ns` has it.
-    fn local_in(&mut self, ns: &NetnsName, dev: &str, mut pkt: Packet, dir: Direction) -> Result<Arrival, WalkError> {
+    fn local_in(
+        &mut self,
+        ns: &NetnsName,
+        dev: &str,
+        mut pkt: Packet,
+        dir: Direction,
+    ) -> Result<Arrival, WalkError> {
         let here = &self.state.namespaces[ns];
-        let h = Hook { ns: here, in_dev: Some(dev), out_dev: None, ct: dir.state() };
-        if let Some(end) = self.hook(ns, "INPUT", &[Table::Mangle, Table::Filter, Table::Nat], &mut pkt, &h, dir)? {
+        let h = Hook {
+            ns: here,
+            in_dev: Some(dev),
+            out_dev: None,
+            ct: dir.state(),
+        };
+        if let Some(end) = self.hook(
+            ns,
+            "INPUT",
+            &[Table::Mangle, Table::Filter, Table::Nat],
+            &mut pkt,
+            &h,
+            dir,
+        )? {
             return Ok(end);
         }
         conntrack::restore_src(dir, &mut pkt);
-        Ok(Arrival::Local { ns: ns.clone(), pkt })
+        Ok(Arrival::Local {
+            ns: ns.clone(),
+            pkt,
+        })
     }
 }
 
@@ -442,9 +725,15 @@ fn sysctl_on(ns: &crate::state::Netns, key: &str) -> bool {
 /// What a `REJECT --reject-with W` in `ns` sends back for `pkt`.
 fn reject_answer(pkt: &Packet, with: &str, state: &KernelState, ns: &NetnsName) -> Packet {
     if with == "tcp-reset" {
-        return pkt.answer(L4::Tcp { sport: 0, dport: 0, flags: TcpFlags::Rst });
+        return pkt.answer(L4::Tcp {
+            sport: 0,
+            dport: 0,
+            flags: TcpFlags::Rst,
+        });
     }
-    let mut err = pkt.answer(L4::IcmpError { kind: IcmpError::for_reject(with) });
+    let mut err = pkt.answer(L4::IcmpError {
+        kind: IcmpError::for_reject(with),
+    });
     // The error comes from the rejecting host's own address towards the sender.
     if let RouteTo::Out { src: Some(s), .. } = route::lookup(&state.namespaces[ns], pkt.src) {
         err.src = s;

@@ -63,7 +63,10 @@ pub struct RuleHit {
 fn addr_type(ns: &Netns, addr: Ipv4Addr, t: AddrType) -> bool {
     let local = ns.addrs.iter().any(|a| a.cidr.addr == addr) || addr.octets()[0] == 127;
     let broadcast = addr.is_broadcast()
-        || ns.addrs.iter().any(|a| a.broadcast == Some(addr) && a.cidr.prefix < 31);
+        || ns
+            .addrs
+            .iter()
+            .any(|a| a.broadcast == Some(addr) && a.cidr.prefix < 31);
     match t {
         AddrType::Local => local,
         AddrType::Broadcast => broadcast,
@@ -77,9 +80,18 @@ fn addr_type(ns: &Netns, addr: Ipv4Addr, t: AddrType) -> bool {
 fn tcp_flag_names(p: &Packet) -> Vec<&'static str> {
     use super::packet::TcpFlags;
     match p.l4 {
-        L4::Tcp { flags: TcpFlags::Syn, .. } => vec!["SYN"],
-        L4::Tcp { flags: TcpFlags::SynAck, .. } => vec!["SYN", "ACK"],
-        L4::Tcp { flags: TcpFlags::Rst, .. } => vec!["RST", "ACK"],
+        L4::Tcp {
+            flags: TcpFlags::Syn,
+            ..
+        } => vec!["SYN"],
+        L4::Tcp {
+            flags: TcpFlags::SynAck,
+            ..
+        } => vec!["SYN", "ACK"],
+        L4::Tcp {
+            flags: TcpFlags::Rst,
+            ..
+        } => vec!["RST", "ACK"],
         _ => vec![],
     }
 }
@@ -91,28 +103,38 @@ fn module_matches(m: &Module, p: &Packet, h: &Hook<'_>) -> bool {
             .is_none_or(|w| got.is_some_and(|g| w.holds(|r| r.contains(g))))
     };
     match m {
-        Module::Tcp { sport, dport, flags } => {
+        Module::Tcp {
+            sport,
+            dport,
+            flags,
+        } => {
             p.proto() == 6
                 && port_ok(sport, ports.map(|x| x.0))
                 && port_ok(dport, ports.map(|x| x.1))
                 && flags.as_ref().is_none_or(|f| {
                     let set = tcp_flag_names(p);
                     f.holds(|(mask, comp)| {
-                        mask.split(',').all(|fl| {
-                            set.contains(&fl) == comp.split(',').any(|c| c == fl)
-                        })
+                        mask.split(',')
+                            .all(|fl| set.contains(&fl) == comp.split(',').any(|c| c == fl))
                     })
                 })
         }
         Module::Udp { sport, dport } | Module::Sctp { sport, dport } => {
-            let proto = if matches!(m, Module::Udp { .. }) { 17 } else { 132 };
+            let proto = if matches!(m, Module::Udp { .. }) {
+                17
+            } else {
+                132
+            };
             p.proto() == proto
                 && port_ok(sport, ports.map(|x| x.0))
                 && port_ok(dport, ports.map(|x| x.1))
         }
         Module::AddrType { src, dst } => {
-            src.as_ref().is_none_or(|t| t.holds(|t| addr_type(h.ns, p.src, *t)))
-                && dst.as_ref().is_none_or(|t| t.holds(|t| addr_type(h.ns, p.dst, *t)))
+            src.as_ref()
+                .is_none_or(|t| t.holds(|t| addr_type(h.ns, p.src, *t)))
+                && dst
+                    .as_ref()
+                    .is_none_or(|t| t.holds(|t| addr_type(h.ns, p.dst, *t)))
         }
         Module::Conntrack(st) | Module::State(st) => st.holds(|s| s.contains(&h.ct)),
         Module::Multiport(side, list) => match ports {
@@ -135,11 +157,19 @@ pub(super) fn matches(rule: &RuleSpec, p: &Packet, h: &Hook<'_>) -> bool {
         want.as_ref()
             .is_none_or(|w| w.holds(|i| got.is_some_and(|g| i.matches(g))))
     };
-    rule.src.as_ref().is_none_or(|n| n.holds(|c| c.contains(p.src)))
-        && rule.dst.as_ref().is_none_or(|n| n.holds(|c| c.contains(p.dst)))
+    rule.src
+        .as_ref()
+        .is_none_or(|n| n.holds(|c| c.contains(p.src)))
+        && rule
+            .dst
+            .as_ref()
+            .is_none_or(|n| n.holds(|c| c.contains(p.dst)))
         && dev(&rule.in_iface, h.in_dev)
         && dev(&rule.out_iface, h.out_dev)
-        && rule.proto.as_ref().is_none_or(|n| n.holds(|pr| pr.0 == p.proto()))
+        && rule
+            .proto
+            .as_ref()
+            .is_none_or(|n| n.holds(|pr| pr.0 == p.proto()))
         && rule.modules.iter().all(|m| module_matches(m, p, h))
 }
 
@@ -175,7 +205,11 @@ pub(super) fn run_table(
                 number: None,
                 text: format!("-P {chain} {policy}"),
             });
-            Ok(if policy == "DROP" { Verdict::Drop } else { Verdict::Accept })
+            Ok(if policy == "DROP" {
+                Verdict::Drop
+            } else {
+                Verdict::Accept
+            })
         }
     }
 }
@@ -189,7 +223,9 @@ fn run_chain(
     depth: usize,
 ) -> Result<ChainEnd, WalkError> {
     if depth > 32 {
-        return Err(WalkError::Rule(format!("{table} {chain}: jumps nest too deep (a loop?)")));
+        return Err(WalkError::Rule(format!(
+            "{table} {chain}: jumps nest too deep (a loop?)"
+        )));
     }
     let t = &h.ns.iptables[&table];
     let Some(c) = t.chain(chain) else {

@@ -110,7 +110,10 @@ impl Packet {
     /// The same packet with new ports.
     pub fn with_ports(mut self, sport: u16, dport: u16) -> Packet {
         match &mut self.l4 {
-            L4::Tcp { sport: s, dport: d, .. } | L4::Udp { sport: s, dport: d } => {
+            L4::Tcp {
+                sport: s, dport: d, ..
+            }
+            | L4::Udp { sport: s, dport: d } => {
                 *s = sport;
                 *d = dport;
             }
@@ -150,7 +153,11 @@ impl fmt::Display for Packet {
             L4::IcmpError { kind } => {
                 write!(f, "icmp {kind:?} {} > {}", self.src, self.dst)
             }
-            L4::Tcp { sport, dport, flags } => {
+            L4::Tcp {
+                sport,
+                dport,
+                flags,
+            } => {
                 let fl = match flags {
                     TcpFlags::Syn => "SYN",
                     TcpFlags::SynAck => "SYN-ACK",

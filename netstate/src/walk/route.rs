@@ -39,9 +39,9 @@ pub fn is_local(ns: &Netns, addr: Ipv4Addr) -> bool {
     if addr.octets()[0] == 127 {
         return ns.link_by_name("lo").is_some_and(|l| l.up);
     }
-    ns.addrs.iter().any(|a| {
-        a.cidr.addr == addr && ns.links.get(&a.ifindex).is_some_and(|l| l.up)
-    })
+    ns.addrs
+        .iter()
+        .any(|a| a.cidr.addr == addr && ns.links.get(&a.ifindex).is_some_and(|l| l.up))
 }
 
 fn primary_addr(ns: &Netns, dev: u32) -> Option<Ipv4Addr> {
@@ -66,15 +66,23 @@ pub fn lookup(ns: &Netns, dst: Ipv4Addr) -> RouteTo {
     let Some(r) = best else {
         return RouteTo::Unreachable;
     };
-    let src = r
-        .src
-        .or_else(|| primary_addr(ns, r.ifindex))
-        .or_else(|| ns.addrs.iter().find(|a| a.cidr.addr.octets()[0] != 127).map(|a| a.cidr.addr));
+    let src = r.src.or_else(|| primary_addr(ns, r.ifindex)).or_else(|| {
+        ns.addrs
+            .iter()
+            .find(|a| a.cidr.addr.octets()[0] != 127)
+            .map(|a| a.cidr.addr)
+    });
     RouteTo::Out {
         dev: r.ifindex,
-        dev_name: ns.links.get(&r.ifindex).map(|l| l.name.clone()).unwrap_or_default(),
+        dev_name: ns
+            .links
+            .get(&r.ifindex)
+            .map(|l| l.name.clone())
+            .unwrap_or_default(),
         next_hop: r.via.unwrap_or(dst),
         src,
-        via_route: r.dst.map_or_else(|| "default".to_string(), |d| d.to_string()),
+        via_route: r
+            .dst
+            .map_or_else(|| "default".to_string(), |d| d.to_string()),
     }
 }

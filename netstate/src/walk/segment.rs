@@ -62,14 +62,24 @@ fn forwarding(l: &Link) -> bool {
 
 /// Frames sent out of `dev` in `ns` towards `next_hop`: who receives them, or `None` when
 /// nobody on the segment answers ARP for it.
-pub fn deliver(state: &KernelState, ns: &NetnsName, dev: u32, next_hop: Ipv4Addr) -> Option<Delivery> {
+pub fn deliver(
+    state: &KernelState,
+    ns: &NetnsName,
+    dev: u32,
+    next_hop: Ipv4Addr,
+) -> Option<Delivery> {
     let here = state.namespaces.get(ns)?;
     let out = here.links.get(&dev).filter(|l| l.up)?;
     match out.kind {
         LinkKind::Bridge { .. } => {
-            let ports = here.links.values().filter(|l| l.master == Some(dev) && forwarding(l));
+            let ports = here
+                .links
+                .values()
+                .filter(|l| l.master == Some(dev) && forwarding(l));
             for p in ports {
-                let Some((pns, plink)) = peer(state, ns, p) else { continue };
+                let Some((pns, plink)) = peer(state, ns, p) else {
+                    continue;
+                };
                 if answers(state, &pns, plink, next_hop) {
                     return Some(Delivery {
                         crossed: vec![port(ns, p), port(&pns, plink)],
@@ -92,7 +102,10 @@ pub fn deliver(state: &KernelState, ns: &NetnsName, dev: u32, next_hop: Ipv4Addr
 /// its bridge's, which is handled by the caller).
 fn answers(state: &KernelState, ns: &NetnsName, l: &Link, addr: Ipv4Addr) -> bool {
     l.master.is_none()
-        && state.namespaces.get(ns).is_some_and(|n: &Netns| is_local(n, addr))
+        && state
+            .namespaces
+            .get(ns)
+            .is_some_and(|n: &Netns| is_local(n, addr))
 }
 
 /// A frame coming out of the veth end `plink` in `pns`: that namespace's stack, or its
@@ -130,10 +143,17 @@ fn into_peer(
         .values()
         .filter(|l| l.master == Some(master) && l.ifindex != plink.ifindex && forwarding(l));
     for other in others {
-        let Some((far_ns, far)) = peer(state, pns, other) else { continue };
+        let Some((far_ns, far)) = peer(state, pns, other) else {
+            continue;
+        };
         if answers(state, &far_ns, far, next_hop) {
             return Some(Delivery {
-                crossed: vec![sent_on, arrived.clone(), port(pns, other), port(&far_ns, far)],
+                crossed: vec![
+                    sent_on,
+                    arrived.clone(),
+                    port(pns, other),
+                    port(&far_ns, far),
+                ],
                 bridged: Some((port(pns, bridge), plink.name.clone(), other.name.clone())),
                 to: port(&far_ns, far),
             });

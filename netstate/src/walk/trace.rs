@@ -91,10 +91,20 @@ impl fmt::Display for Step {
                 let what = match to {
                     RouteTo::Local => "local".to_string(),
                     RouteTo::Unreachable => "unreachable (no route)".to_string(),
-                    RouteTo::Out { dev_name, next_hop, via_route, .. } if via_route.is_empty() => {
+                    RouteTo::Out {
+                        dev_name,
+                        next_hop,
+                        via_route,
+                        ..
+                    } if via_route.is_empty() => {
                         format!("forward via {next_hop} dev {dev_name}")
                     }
-                    RouteTo::Out { dev_name, next_hop, via_route, .. } => {
+                    RouteTo::Out {
+                        dev_name,
+                        next_hop,
+                        via_route,
+                        ..
+                    } => {
                         format!("{via_route} via {next_hop} dev {dev_name}")
                     }
                 };
@@ -106,14 +116,26 @@ impl fmt::Display for Step {
                         writeln!(f)?;
                     }
                     let num = h.number.map_or("policy".to_string(), |n| format!("#{n}"));
-                    write!(f, "[{}] {} {} {num}: {}", ns_label(ns), h.table, h.chain, h.text)?;
+                    write!(
+                        f,
+                        "[{}] {} {} {num}: {}",
+                        ns_label(ns),
+                        h.table,
+                        h.chain,
+                        h.text
+                    )?;
                 }
                 if !matches!(verdict, Verdict::Accept) || hits.is_empty() {
                     write!(f, " => {verdict:?}")?;
                 }
                 Ok(())
             }
-            Step::Nat { ns, what, before, after } => {
+            Step::Nat {
+                ns,
+                what,
+                before,
+                after,
+            } => {
                 write!(f, "[{}] {what}: {before} => {after}", ns_label(ns))
             }
             Step::Link { crossed } => {

@@ -134,7 +134,13 @@ fn cmd(op: &Op) -> String {
             rule,
         } => format!("{}iptables -t {table} -D {chain} {rule}", x(ns)),
         Op::SocketOpen { ns, socket } | Op::SocketClose { ns, socket } => {
-            format!("# {}socket {} {}:{}", x(ns), socket.proto.name(), socket.addr, socket.port)
+            format!(
+                "# {}socket {} {}:{}",
+                x(ns),
+                socket.proto.name(),
+                socket.addr,
+                socket.port
+            )
         }
     }
 }

@@ -67,7 +67,9 @@ fn lookup(net: &mut dyn ClientNet, host: &str) -> Option<Ipv4Addr> {
 /// what the server says, but the client is connected either way).
 fn final_leg(o: &Outcome) -> &Outcome {
     match o {
-        Outcome::Connected { onward: Some(next), .. } => final_leg(next),
+        Outcome::Connected {
+            onward: Some(next), ..
+        } => final_leg(next),
         other => other,
     }
 }

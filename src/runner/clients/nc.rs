@@ -50,20 +50,32 @@ pub fn run(argv: &[String], net: &mut dyn ClientNet) -> CommandOutput {
         }
     }
     let [host, port] = rest.as_slice() else {
-        return CommandOutput::fail(format!("docknet: unsupported: nc {}\n", rest.join(" ")), 127);
+        return CommandOutput::fail(
+            format!("docknet: unsupported: nc {}\n", rest.join(" ")),
+            127,
+        );
     };
     let Ok(port) = port.parse::<u16>() else {
         return CommandOutput::fail(format!("nc: bad port '{port}'\n"), 1);
     };
     let Some(ip) = lookup(net, host) else {
-        let msg = if wait { "nc: timed out\n".to_string() } else { format!("nc: bad address '{host}'\n") };
+        let msg = if wait {
+            "nc: timed out\n".to_string()
+        } else {
+            format!("nc: bad address '{host}'\n")
+        };
         return CommandOutput::fail(msg, 1);
     };
     let outcome = match net.probe(ip, ProbeKind::Tcp(port)) {
         Ok(x) => x,
         Err(e) => return CommandOutput::fail(format!("docknet: {e}\n"), 1),
     };
-    let fail = |why: &str| CommandOutput::fail(format!("nc: can't connect to remote host ({ip}): {why}\n"), 1);
+    let fail = |why: &str| {
+        CommandOutput::fail(
+            format!("nc: can't connect to remote host ({ip}): {why}\n"),
+            1,
+        )
+    };
     // Connected to a proxy is connected, whatever its onward leg does.
     match &outcome {
         Outcome::Connected { .. } => CommandOutput::ok(""),

@@ -35,7 +35,9 @@ fn parse(argv: &[String]) -> Result<Options, String> {
             "-4" | "-q" | "-n" => {}
             s if s.starts_with("-c") => count = s[2..].parse().ok(),
             s if s.starts_with("-W") || s.starts_with("-w") => {}
-            s if s.starts_with('-') => return Err(format!("docknet: unsupported: ping option {s}")),
+            s if s.starts_with('-') => {
+                return Err(format!("docknet: unsupported: ping option {s}"))
+            }
             s => host = Some(s.to_string()),
         }
     }
@@ -101,7 +103,10 @@ pub fn run(argv: &[String], flavour: Flavour, net: &mut dyn ClientNet) -> Comman
 fn busybox_text(o: &Options, ip: std::net::Ipv4Addr, replies: &[(u32, u8, u32)]) -> String {
     let mut s = format!("PING {} ({ip}): 56 data bytes\n", o.host);
     for (seq, ttl, rtt) in replies {
-        s += &format!("64 bytes from {ip}: seq={seq} ttl={ttl} time={} ms\n", ms(*rtt));
+        s += &format!(
+            "64 bytes from {ip}: seq={seq} ttl={ttl} time={} ms\n",
+            ms(*rtt)
+        );
     }
     let got = replies.len() as u32;
     s += &format!(
@@ -111,7 +116,12 @@ fn busybox_text(o: &Options, ip: std::net::Ipv4Addr, replies: &[(u32, u8, u32)])
         (o.count - got) * 100 / o.count.max(1)
     );
     if let Some((min, avg, max, _)) = stats(replies) {
-        s += &format!("round-trip min/avg/max = {}/{}/{} ms\n", ms(min), ms(avg), ms(max));
+        s += &format!(
+            "round-trip min/avg/max = {}/{}/{} ms\n",
+            ms(min),
+            ms(avg),
+            ms(max)
+        );
     }
     s
 }
@@ -119,7 +129,11 @@ fn busybox_text(o: &Options, ip: std::net::Ipv4Addr, replies: &[(u32, u8, u32)])
 fn iputils_text(o: &Options, ip: std::net::Ipv4Addr, replies: &[(u32, u8, u32)]) -> String {
     let mut s = format!("PING {} ({ip}) 56(84) bytes of data.\n", o.host);
     for (seq, ttl, rtt) in replies {
-        s += &format!("64 bytes from {ip}: icmp_seq={} ttl={ttl} time={} ms\n", seq + 1, ms(*rtt));
+        s += &format!(
+            "64 bytes from {ip}: icmp_seq={} ttl={ttl} time={} ms\n",
+            seq + 1,
+            ms(*rtt)
+        );
     }
     let got = replies.len() as u32;
     // iputils reports the time from the first send to the last answer (or timeout).
@@ -135,7 +149,13 @@ fn iputils_text(o: &Options, ip: std::net::Ipv4Addr, replies: &[(u32, u8, u32)])
     );
     match stats(replies) {
         Some((min, avg, max, mdev)) => {
-            s += &format!("rtt min/avg/max/mdev = {}/{}/{}/{} ms\n", ms(min), ms(avg), ms(max), ms(mdev))
+            s += &format!(
+                "rtt min/avg/max/mdev = {}/{}/{}/{} ms\n",
+                ms(min),
+                ms(avg),
+                ms(max),
+                ms(mdev)
+            )
         }
         None => s.push('\n'),
     }
@@ -148,6 +168,10 @@ fn stats(replies: &[(u32, u8, u32)]) -> Option<(u32, u32, u32, u32)> {
     let min = *rtts.iter().min()?;
     let max = *rtts.iter().max()?;
     let avg = rtts.iter().sum::<u32>() / rtts.len() as u32;
-    let var = rtts.iter().map(|&r| (i64::from(r) - i64::from(avg)).pow(2)).sum::<i64>() / rtts.len() as i64;
+    let var = rtts
+        .iter()
+        .map(|&r| (i64::from(r) - i64::from(avg)).pow(2))
+        .sum::<i64>()
+        / rtts.len() as i64;
     Some((min, avg, max, (var as f64).sqrt() as u32))
 }

@@ -22,7 +22,14 @@ struct Options {
 }
 
 fn parse(argv: &[String]) -> Result<Options, String> {
-    let mut o = Options { quiet: false, headers: false, spider: false, timeout: false, output: None, url: String::new() };
+    let mut o = Options {
+        quiet: false,
+        headers: false,
+        spider: false,
+        timeout: false,
+        output: None,
+        url: String::new(),
+    };
     let mut it = argv[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -35,7 +42,9 @@ fn parse(argv: &[String]) -> Result<Options, String> {
                 it.next();
             }
             s if s.starts_with("-O") => o.output = Some(s[2..].to_string()),
-            s if s.starts_with('-') => return Err(format!("docknet: unsupported: wget option {s}")),
+            s if s.starts_with('-') => {
+                return Err(format!("docknet: unsupported: wget option {s}"))
+            }
             s => o.url = s.to_string(),
         }
     }
@@ -62,7 +71,13 @@ pub fn run(argv: &[String], net: &mut dyn ClientNet) -> CommandOutput {
         Err(e) => return CommandOutput::fail(format!("{e}\n"), 127),
     };
     let Some((host, port)) = split_url(&o.url) else {
-        return CommandOutput::fail(format!("docknet: unsupported: wget of {} (only http:// URLs)\n", o.url), 127);
+        return CommandOutput::fail(
+            format!(
+                "docknet: unsupported: wget of {} (only http:// URLs)\n",
+                o.url
+            ),
+            127,
+        );
     };
     let Some(ip) = lookup(net, &host) else {
         return CommandOutput::fail(format!("wget: bad address '{host}'\n"), 1);
@@ -83,7 +98,9 @@ pub fn run(argv: &[String], net: &mut dyn ClientNet) -> CommandOutput {
         Outcome::Refused { .. } | Outcome::IcmpError { .. } => {
             return CommandOutput::fail(err + &fail("Connection refused"), 1)
         }
-        Outcome::NetUnreachable => return CommandOutput::fail(err + &fail("Network is unreachable"), 1),
+        Outcome::NetUnreachable => {
+            return CommandOutput::fail(err + &fail("Network is unreachable"), 1)
+        }
         _ if o.timeout => return CommandOutput::fail(err + "wget: download timed out\n", 1),
         _ => return CommandOutput::fail(err + &fail("Connection timed out"), 1),
     }
@@ -102,19 +119,39 @@ fn respond(o: &Options, service: Service, mut err: String) -> CommandOutput {
         err += &format!("  HTTP/1.1 {status}\n");
     }
     if !status.starts_with('2') {
-        return CommandOutput::fail(err + &format!("wget: server returned error: HTTP/1.1 {status}\n"), 1);
+        return CommandOutput::fail(
+            err + &format!("wget: server returned error: HTTP/1.1 {status}\n"),
+            1,
+        );
     }
     if o.spider {
-        return CommandOutput { stdout: String::new(), stderr: err + "remote file exists\n", exit: 0 };
+        return CommandOutput {
+            stdout: String::new(),
+            stderr: err + "remote file exists\n",
+            exit: 0,
+        };
     }
     match o.output.as_deref() {
         Some("-") => match body {
-            Some(body) => CommandOutput { stdout: body, stderr: err, exit: 0 },
-            None => CommandOutput::fail(format!("{err}docknet: unsupported: the body this server sends\n"), 127),
+            Some(body) => CommandOutput {
+                stdout: body,
+                stderr: err,
+                exit: 0,
+            },
+            None => CommandOutput::fail(
+                format!("{err}docknet: unsupported: the body this server sends\n"),
+                127,
+            ),
         },
-        Some("/dev/null") => CommandOutput { stdout: String::new(), stderr: err, exit: 0 },
+        Some("/dev/null") => CommandOutput {
+            stdout: String::new(),
+            stderr: err,
+            exit: 0,
+        },
         _ => CommandOutput::fail(
-            format!("{err}docknet: unsupported: wget saving to a file (use -O - or -O /dev/null)\n"),
+            format!(
+                "{err}docknet: unsupported: wget saving to a file (use -O - or -O /dev/null)\n"
+            ),
             127,
         ),
     }
