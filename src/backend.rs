@@ -112,4 +112,11 @@ impl Kernel for SharedKernel {
     fn observe(&mut self) -> Result<KernelState, KernelError> {
         self.0.borrow_mut().observe()
     }
+
+    fn probe(
+        &mut self,
+        probe: &docknet_netstate::walk::Probe,
+    ) -> Result<docknet_netstate::walk::Outcome, KernelError> {
+        self.0.borrow_mut().probe(probe)
+    }
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use docknet_netstate::kernel::{Errno, Kernel, KernelError};
 use docknet_netstate::op::{NetnsName, Op};
 use docknet_netstate::state::KernelState;
+use docknet_netstate::walk::{walk, Outcome, Probe, ProbeKind};
 use tokio::runtime::Runtime;
 
 use crate::ifindex::Cursor;
@@ -235,6 +236,63 @@ impl Kernel for KernelBackend {
 
     fn observe(&mut self) -> Result<KernelState, KernelError> {
         self.observe_all()
+    }
+
+    /// Real packets; where they agree with the walk over the observed state, the walk's
+    /// account (which socket, in which namespace) is returned, else the real outcome alone,
+    /// so a disagreement shows in the transcript.
+    fn probe(&mut self, p: &Probe) -> Result<Outcome, KernelError> {
+        let state = self.observe_all()?;
+        let predicted = walk(&state, p)
+            .map_err(|e| KernelError::Other(e.to_string()))?
+            .outcome;
+        self.check_probe(&state, p, predicted, 0)
+    }
+}
+
+impl KernelBackend {
+    fn check_probe(
+        &self,
+        state: &KernelState,
+        p: &Probe,
+        predicted: Outcome,
+        depth: usize,
+    ) -> Result<Outcome, KernelError> {
+        let ns = self.namespaces.get(&p.from).ok_or_else(|| {
+            KernelError::Other(format!("probe from {}: no such namespace", p.from))
+        })?;
+        let real = crate::probe::send(ns.fd.as_fd(), p.dst, p.kind)
+            .map_err(|e| KernelError::Other(format!("probe from {}: {e}", p.from)))?;
+        if !crate::probe::agree(&real, &predicted, p.kind) {
+            return Ok(real);
+        }
+        // A proxy's onward leg is real too: connect from the proxy's namespace.
+        if let Outcome::Connected {
+            ns: at,
+            socket,
+            onward: Some(next),
+        } = &predicted
+        {
+            let target = state.namespaces.get(at).and_then(|n| {
+                n.sockets
+                    .iter()
+                    .find(|s| s.port == socket.port() && s.forward.is_some())
+            });
+            if let (Some(fwd), true) = (target.and_then(|s| s.forward), depth < 4) {
+                let leg = Probe {
+                    from: at.clone(),
+                    dst: *fwd.ip(),
+                    kind: ProbeKind::Tcp(fwd.port()),
+                };
+                let onward = self.check_probe(state, &leg, (**next).clone(), depth + 1)?;
+                return Ok(Outcome::Connected {
+                    ns: at.clone(),
+                    socket: *socket,
+                    onward: Some(Box::new(onward)),
+                });
+            }
+        }
+        Ok(predicted)
     }
 }
 

@@ -31,6 +31,7 @@ mod netns;
 mod nl;
 mod nsid;
 mod observe;
+mod probe;
 mod restore;
 mod route;
 mod socket;

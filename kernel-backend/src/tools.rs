@@ -29,7 +29,8 @@ pub const BACKEND_TOOLS: &[Tool] = &[
     },
 ];
 
-/// What a checker runs to compare docknet's renderings with the real tools.
+/// What a checker runs to compare docknet's renderings with the real tools (and `ping`,
+/// iputils' and busybox's, for a second opinion on ping steps).
 pub const SHOW_TOOLS: &[Tool] = &[
     Tool {
         program: "ip",
@@ -46,6 +47,14 @@ pub const SHOW_TOOLS: &[Tool] = &[
     Tool {
         program: "iptables-save",
         package: "iptables",
+    },
+    Tool {
+        program: "ping",
+        package: "iputils-ping",
+    },
+    Tool {
+        program: "busybox",
+        package: "busybox-static",
     },
 ];
 
@@ -90,7 +99,7 @@ mod tests {
     #[test]
     fn names_programs_and_packages_once() {
         assert_eq!(missing_message([].iter()), Ok(()));
-        let msg = missing_message(SHOW_TOOLS[2..].iter()).unwrap_err();
+        let msg = missing_message(SHOW_TOOLS[2..4].iter()).unwrap_err();
         assert_eq!(
             msg,
             "missing brctl, iptables-save (install: apt-get install bridge-utils iptables)"

@@ -159,7 +159,13 @@ impl<'k> Runner<'k> {
             ns: ns.clone(),
         };
         if let Some(out) = clients::run(argv, flavour, &mut view) {
-            return Outcome::plain(out);
+            let tool =
+                clients::second_opinion(argv, flavour, &mut view).map(|argv| tools::ToolRun {
+                    ns: ns.clone(),
+                    argv,
+                    compare: tools::Compare::PingCounts,
+                });
+            return Outcome { output: out, tool };
         }
         tools::run(&mut self.kernel, &mut self.macs, ns, argv)
     }

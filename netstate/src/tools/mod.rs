@@ -28,6 +28,18 @@ pub struct ToolRun {
     pub ns: NetnsName,
     /// The tool's argv (`ip`, `-d`, `link`, `show`...).
     pub argv: Vec<String>,
+    /// How the real tool's output compares with docknet's.
+    pub compare: Compare,
+}
+
+/// How a harness compares the real tool's output with docknet's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// Byte for byte (renderings of the state).
+    Exact,
+    /// Exit status and the `N packets transmitted, M received` line (a ping, whose times
+    /// are the real clock's).
+    PingCounts,
 }
 
 /// What one command printed, and which renderer printed it, if any.

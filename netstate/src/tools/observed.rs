@@ -47,4 +47,8 @@ impl Kernel for Observed<'_> {
     fn observe(&mut self) -> Result<KernelState, KernelError> {
         self.state().cloned()
     }
+
+    fn probe(&mut self, probe: &crate::walk::Probe) -> Result<crate::walk::Outcome, KernelError> {
+        self.kernel.probe(probe)
+    }
 }

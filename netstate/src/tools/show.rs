@@ -24,6 +24,7 @@ pub fn show(kernel: &mut Observed<'_>, ns: &NetnsName, argv: &[String]) -> Outco
             tool: Some(ToolRun {
                 ns: ns.clone(),
                 argv: argv.to_vec(),
+                compare: super::Compare::Exact,
             }),
         },
         None => super::unsupported(argv),

@@ -547,8 +547,7 @@ impl Walker<'_> {
     ) -> Result<Option<Arrival>, WalkError> {
         let n = &self.state.namespaces[&bridge.ns];
         // A fresh namespace has bridge-nf-call-iptables=1 (br_netfilter is built in).
-        if n
-            .sysctls
+        if n.sysctls
             .get("net.bridge.bridge-nf-call-iptables")
             .is_some_and(|v| v != "1")
         {

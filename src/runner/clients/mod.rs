@@ -58,6 +58,31 @@ pub fn run(argv: &[String], flavour: Flavour, net: &mut dyn ClientNet) -> Option
     }
 }
 
+/// The real binary a harness can run in the same namespace for a second opinion on a
+/// `ping` step: busybox's or iputils', with the name already resolved (the real kernel's
+/// namespaces have no Docker DNS).
+pub fn second_opinion(
+    argv: &[String],
+    flavour: Flavour,
+    net: &mut dyn ClientNet,
+) -> Option<Vec<String>> {
+    if argv.first().map(String::as_str) != Some("ping") {
+        return None;
+    }
+    let mut real: Vec<String> = match flavour {
+        Flavour::Busybox => vec!["busybox".into(), "ping".into()],
+        Flavour::Gnu => vec!["ping".into()],
+    };
+    for a in &argv[1..] {
+        let resolved =
+            (!a.starts_with('-') && a.parse::<Ipv4Addr>().is_err() && a.parse::<u32>().is_err())
+                .then(|| net.resolve(a))
+                .flatten();
+        real.push(resolved.map_or(a.clone(), |ip| ip.to_string()));
+    }
+    Some(real)
+}
+
 /// A literal IPv4 address, or the resolver's answer.
 fn lookup(net: &mut dyn ClientNet, host: &str) -> Option<Ipv4Addr> {
     host.parse().ok().or_else(|| net.resolve(host))
