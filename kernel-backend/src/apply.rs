@@ -144,6 +144,10 @@ impl KernelBackend {
                     let idx = self.lookup(ns_name, ns, &route.dev).await.map_err(err)?;
                     route::del(conn, route, idx).await
                 }
+                Op::LocalRouteAdd { dst, .. } => {
+                    let lo = self.lookup(ns_name, ns, "lo").await.map_err(err)?;
+                    route::add_local(conn, *dst, lo).await
+                }
                 _ => unreachable!("not a netlink op: {op:?}"),
             }
             .map_err(err)

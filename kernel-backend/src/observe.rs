@@ -48,7 +48,7 @@ impl KernelBackend {
                 out.links.insert(l.ifindex, l);
             }
             (out.addrs, out.addrs6) = addr::dump(&ns.conn).await.map_err(nl_err("addrs", name))?;
-            out.routes = route::dump(&ns.conn)
+            (out.routes, out.local_routes) = route::dump(&ns.conn)
                 .await
                 .map_err(nl_err("routes", name))?;
             out.nsids = self.nsid_names(ns).await.map_err(nl_err("nsids", name))?;

@@ -14,6 +14,8 @@ use crate::nl::{Conn, NlError};
 
 /// The main routing table's id.
 const MAIN: u8 = RouteHeader::RT_TABLE_MAIN;
+/// The local routing table's id (`RT_TABLE_LOCAL`).
+const LOCAL: u8 = 255;
 
 /// The message naming `route` (destination, gateway, device).
 fn message(route: &RouteSpec, ifindex: u32) -> RouteMessage {
@@ -50,6 +52,24 @@ pub(crate) async fn add(conn: &Conn, route: &RouteSpec, ifindex: u32) -> Result<
         .await
 }
 
+/// `ip route add local DST dev lo`: a local-table route of type local (AnyIP).
+pub(crate) async fn add_local(conn: &Conn, dst: Ipv4Cidr, lo: u32) -> Result<(), NlError> {
+    let mut m = RouteMessage::default();
+    m.header.address_family = AddressFamily::Inet;
+    m.header.table = LOCAL;
+    m.header.destination_prefix_length = dst.prefix;
+    m.header.protocol = NlProtocol::Boot;
+    m.header.kind = RouteType::Local;
+    m.header.scope = RouteScope::Host;
+    m.attributes
+        .push(RouteAttribute::Destination(RouteAddress::Inet(
+            dst.masked().addr,
+        )));
+    m.attributes.push(RouteAttribute::Oif(lo));
+    conn.ack(RouteNetlinkMessage::NewRoute(m), NLM_F_CREATE | NLM_F_EXCL)
+        .await
+}
+
 /// `ip route del ...`: scope nowhere matches a route of any scope.
 pub(crate) async fn del(conn: &Conn, route: &RouteSpec, ifindex: u32) -> Result<(), NlError> {
     let mut m = message(route, ifindex);
@@ -57,18 +77,29 @@ pub(crate) async fn del(conn: &Conn, route: &RouteSpec, ifindex: u32) -> Result<
     conn.ack(RouteNetlinkMessage::DelRoute(m), 0).await
 }
 
-/// The main table's IPv4 routes, in dump order.
-pub(crate) async fn dump(conn: &Conn) -> Result<Vec<Route>, NlError> {
+/// The main table's IPv4 routes, and the hand-added local routes (AnyIP: type local,
+/// protocol not `kernel`), each in dump order; one dump reads every table.
+pub(crate) async fn dump(conn: &Conn) -> Result<(Vec<Route>, Vec<Ipv4Cidr>), NlError> {
     let mut req = RouteMessage::default();
     req.header.address_family = AddressFamily::Inet;
     let answers = conn.dump(RouteNetlinkMessage::GetRoute(req)).await?;
-    Ok(answers
-        .into_iter()
-        .filter_map(|a| match a {
-            RouteNetlinkMessage::NewRoute(m) => to_route(&m),
-            _ => None,
-        })
-        .collect())
+    let (mut main, mut local) = (Vec::new(), Vec::new());
+    for a in answers {
+        let RouteNetlinkMessage::NewRoute(m) = a else {
+            continue;
+        };
+        if m.header.kind == RouteType::Local && m.header.protocol != NlProtocol::Kernel {
+            let addr = m.attributes.iter().find_map(|at| match at {
+                RouteAttribute::Destination(RouteAddress::Inet(a)) => Some(*a),
+                _ => None,
+            });
+            let addr = addr.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+            local.push(Ipv4Cidr::new(addr, m.header.destination_prefix_length));
+        } else if let Some(r) = to_route(&m) {
+            main.push(r);
+        }
+    }
+    Ok((main, local))
 }
 
 /// Maps a main-table unicast route; local/broadcast entries live in the local table.

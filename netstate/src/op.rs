@@ -443,6 +443,14 @@ pub enum Op {
         /// The rule.
         rule: RuleSpec,
     },
+    /// `ip route add local DST dev lo`: every address in DST is this namespace's own
+    /// (AnyIP; the scenario's "outside" answers for the internet this way).
+    LocalRouteAdd {
+        /// The namespace.
+        ns: NetnsName,
+        /// The addresses.
+        dst: Ipv4Cidr,
+    },
     /// A process opens a listening socket (a server, or a proxy that connects onward).
     SocketOpen {
         /// The namespace.
@@ -494,6 +502,7 @@ impl Op {
             | Op::ChainPolicy { ns, .. }
             | Op::RuleAdd { ns, .. }
             | Op::RuleDel { ns, .. }
+            | Op::LocalRouteAdd { ns, .. }
             | Op::SocketOpen { ns, .. }
             | Op::SocketClose { ns, .. } => ns,
         }

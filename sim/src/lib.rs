@@ -161,6 +161,7 @@ impl Sim {
                 at,
             } => self.rule_add(ns, *table, chain, rule, *at),
             Op::SocketOpen { ns, socket } => self.socket_open(ns, socket),
+            Op::LocalRouteAdd { ns, dst } => self.local_route_add(ns, *dst),
             Op::SocketClose { ns, socket } => self.socket_close(ns, socket),
             Op::RuleDel {
                 ns,

@@ -41,6 +41,8 @@ pub(crate) struct Net {
     pub(crate) iptables: BTreeMap<Table, IptablesTable>,
     /// Listening sockets, in opening order.
     pub(crate) sockets: Vec<docknet_netstate::state::Socket>,
+    /// Hand-added local-table routes (AnyIP).
+    pub(crate) local_routes: Vec<docknet_netstate::Ipv4Cidr>,
 }
 
 impl Net {
@@ -49,6 +51,7 @@ impl Net {
         Net {
             name,
             sockets: Vec::new(),
+            local_routes: Vec::new(),
             by_index: BTreeMap::new(),
             by_name: BTreeMap::new(),
             next_ifindex: 1,

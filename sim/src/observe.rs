@@ -87,6 +87,7 @@ impl Sim {
         ns.sysctls = self.observe_sysctls(net);
         ns.iptables = net.iptables.clone();
         ns.sockets = net.sockets.clone();
+        ns.local_routes = net.local_routes.clone();
         ns
     }
 

@@ -55,6 +55,9 @@ pub struct Netns {
     pub iptables: BTreeMap<Table, IptablesTable>,
     /// Listening sockets (`ss -ltun`), in the order they were opened.
     pub sockets: Vec<Socket>,
+    /// Local-table routes added by hand (`ip route add local DST dev lo`), in order: every
+    /// address they cover is local (the kernel's own per-address entries are not listed).
+    pub local_routes: Vec<Ipv4Cidr>,
 }
 
 /// A socket's transport protocol.

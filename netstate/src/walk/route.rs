@@ -6,7 +6,8 @@
 //! route whose device is down is gone; `linkdown` routes are still used (the default
 //! `ignore_routes_with_linkdown=0`); with no matching route the sender gets ENETUNREACH
 //! ("Network is unreachable"); the source address is the route's `src`, else the primary
-//! address of the output device, else any address of the namespace.
+//! address of the output device, else any address of the namespace; a `local` route
+//! (AnyIP, `ip route add local DST dev lo`) makes every address it covers local.
 
 use std::net::Ipv4Addr;
 
@@ -36,8 +37,9 @@ pub enum RouteTo {
 
 /// Whether `addr` belongs to `ns` (any interface, or loopback with `lo` up).
 pub fn is_local(ns: &Netns, addr: Ipv4Addr) -> bool {
-    if addr.octets()[0] == 127 {
-        return ns.link_by_name("lo").is_some_and(|l| l.up);
+    let lo_up = ns.link_by_name("lo").is_some_and(|l| l.up);
+    if addr.octets()[0] == 127 || (lo_up && ns.local_routes.iter().any(|r| r.contains(addr))) {
+        return lo_up;
     }
     ns.addrs
         .iter()

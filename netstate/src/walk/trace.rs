@@ -96,16 +96,18 @@ impl fmt::Display for Step {
                         next_hop,
                         via_route,
                         ..
-                    } if via_route.is_empty() => {
-                        format!("forward via {next_hop} dev {dev_name}")
-                    }
-                    RouteTo::Out {
-                        dev_name,
-                        next_hop,
-                        via_route,
-                        ..
                     } => {
-                        format!("{via_route} via {next_hop} dev {dev_name}")
+                        let hop = if next_hop == dst {
+                            String::new()
+                        } else {
+                            format!(" via {next_hop}")
+                        };
+                        let head = if via_route.is_empty() {
+                            "forward"
+                        } else {
+                            via_route
+                        };
+                        format!("{head}{hop} dev {dev_name}")
                     }
                 };
                 write!(f, "[{}] route {dst}: {what}", ns_label(ns))
@@ -126,7 +128,7 @@ impl fmt::Display for Step {
                     )?;
                 }
                 if !matches!(verdict, Verdict::Accept) || hits.is_empty() {
-                    write!(f, " => {verdict:?}")?;
+                    write!(f, " => {verdict}")?;
                 }
                 Ok(())
             }
@@ -148,6 +150,19 @@ impl fmt::Display for Step {
             Step::Proxy { ns, to } => write!(f, "[{}] proxy connects to {to}", ns_label(ns)),
             Step::Deliver { ns, what } => write!(f, "[{}] {what}", ns_label(ns)),
             Step::Drop { ns, why } => write!(f, "[{}] dropped: {why}", ns_label(ns)),
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Accept => f.write_str("ACCEPT"),
+            Verdict::Drop => f.write_str("DROP"),
+            Verdict::Reject(with) => write!(f, "REJECT ({with})"),
+            Verdict::Dnat(to) => write!(f, "DNAT to {to}"),
+            Verdict::Snat(to) => write!(f, "SNAT to {to}"),
+            Verdict::Masquerade => f.write_str("MASQUERADE"),
         }
     }
 }

@@ -133,6 +133,7 @@ fn cmd(op: &Op) -> String {
             chain,
             rule,
         } => format!("{}iptables -t {table} -D {chain} {rule}", x(ns)),
+        Op::LocalRouteAdd { ns, dst } => format!("ip {}route add local {dst} dev lo", n(ns)),
         Op::SocketOpen { ns, socket } | Op::SocketClose { ns, socket } => {
             format!(
                 "# {}socket {} {}:{}",

@@ -274,6 +274,7 @@ pub fn host() -> KernelState {
         sysctls: Default::default(),
         iptables: docker_iptables(),
         sockets: Vec::new(),
+        local_routes: Vec::new(),
     };
     let ctr = Netns {
         links: [
