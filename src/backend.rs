@@ -119,4 +119,8 @@ impl Kernel for SharedKernel {
     ) -> Result<docknet_netstate::walk::Outcome, KernelError> {
         self.0.borrow_mut().probe(probe)
     }
+
+    fn sends_real_packets(&self) -> bool {
+        true
+    }
 }

@@ -107,6 +107,9 @@ fn command() -> impl Strategy<Value = Vec<String>> {
         (ctr(), net())
             .prop_map(|(c, n)| words(format!("run --name {c} --network {n} busybox false"))),
         pick(&["container prune -f", "system prune -f", "info"]).prop_map(words),
+        (ctr(), any_net()).prop_map(|(c, n)| words(format!(
+            "run -d --name {c} --network {n} -p 8080:80 busybox httpd -f -p 80"
+        ))),
         proptest::collection::vec(
             pick(&["network", "run", "rm", "-d", "--ip", "n1", "c1", "--subnet", "x"]),
             0..5
@@ -261,6 +264,32 @@ proptest! {
         match docknet::parse("fuzz.scn", &text) {
             Ok(_) => {}
             Err(e) => prop_assert!(e.to_string().starts_with("fuzz.scn:"), "{e}"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// The class-based reachability matrix equals one walk per pair.
+    #[test]
+    fn fast_matrix_equals_per_probe_walk(cmds in proptest::collection::vec(command(), 1..25)) {
+        use docknet_netstate::walk::matrix::{matrix, matrix_per_probe, Endpoint};
+        use docknet_netstate::walk::ProbeKind;
+        let (mut engine, mut sim) = boot();
+        for args in &cmds {
+            engine.docker(&mut sim, args);
+        }
+        let state = sim.observe().expect("observable");
+        let eps: Vec<Endpoint> = engine
+            .running_containers()
+            .into_iter()
+            .map(|c| Endpoint { ns: c.ns, addrs: c.addrs.into_iter().map(|(_, a)| a).collect() })
+            .collect();
+        for kind in [ProbeKind::Echo, ProbeKind::Tcp(80), ProbeKind::Tcp(8080)] {
+            let fast = matrix(&state, &eps, kind).expect("walks");
+            let slow = matrix_per_probe(&state, &eps, kind).expect("walks");
+            prop_assert_eq!(fast, slow, "{:?} after {:?}", kind, cmds);
         }
     }
 }

@@ -248,6 +248,10 @@ impl Kernel for KernelBackend {
             .outcome;
         self.check_probe(&state, p, predicted, 0)
     }
+
+    fn sends_real_packets(&self) -> bool {
+        true
+    }
 }
 
 impl KernelBackend {

@@ -164,9 +164,19 @@ pub trait Kernel {
     /// The default walks the packet through the observed state ([`crate::walk`]); a real
     /// kernel sends real packets.
     fn probe(&mut self, probe: &Probe) -> Result<Outcome, KernelError> {
-        let state = self.observe()?;
-        walk(&state, probe)
-            .map(|t| t.outcome)
-            .map_err(|e| KernelError::Other(e.to_string()))
+        walk_probe(&self.observe()?, probe)
     }
+
+    /// Whether [`Kernel::probe`] sends real packets (a wrapper that caches the observed
+    /// state may walk that state instead when it does not).
+    fn sends_real_packets(&self) -> bool {
+        false
+    }
+}
+
+/// [`Kernel::probe`]'s walk over an already observed state.
+pub fn walk_probe(state: &KernelState, probe: &Probe) -> Result<Outcome, KernelError> {
+    walk(state, probe)
+        .map(|t| t.outcome)
+        .map_err(|e| KernelError::Other(e.to_string()))
 }

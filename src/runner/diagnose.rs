@@ -12,7 +12,8 @@ use std::net::Ipv4Addr;
 use docknet_engine::container::dns::RunningContainer;
 use docknet_engine::state::{KernelState, SocketProto};
 use docknet_engine::{CommandOutput, Engine, NetnsName};
-use docknet_netstate::walk::{walk, Probe, ProbeKind};
+use docknet_netstate::walk::matrix::{matrix, Endpoint};
+use docknet_netstate::walk::{walk, Probe, ProbeKind, WalkError};
 
 /// Where a trace starts: a namespace.
 fn source(state: &KernelState, running: &[RunningContainer], what: &str) -> Option<NetnsName> {
@@ -125,42 +126,56 @@ pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOu
 /// `docknet reach`: for every pair of running containers, what gets through.
 pub fn reach(state: &KernelState, engine: &Engine) -> CommandOutput {
     let running = engine.running_containers();
-    let mut rows: Vec<Vec<String>> = vec![std::iter::once("FROM \\ TO".to_string())
+    match reach_table(state, &running) {
+        Ok(rows) => CommandOutput::ok(table(&rows)),
+        Err(e) => CommandOutput::fail(format!("docknet: reach: {e}\n"), 1),
+    }
+}
+
+/// The reachability matrix as table rows: ICMP, then each port a container listens on.
+fn reach_table(
+    state: &KernelState,
+    running: &[RunningContainer],
+) -> Result<Vec<Vec<String>>, WalkError> {
+    let eps: Vec<Endpoint> = running
+        .iter()
+        .map(|c| Endpoint {
+            ns: c.ns.clone(),
+            addrs: c.addrs.iter().map(|(_, a)| *a).collect(),
+        })
+        .collect();
+    let icmp = matrix(state, &eps, ProbeKind::Echo)?;
+    let mut ports: Vec<(SocketProto, u16)> = running
+        .iter()
+        .flat_map(|c| c.ports.iter().copied())
+        .collect();
+    ports.sort();
+    ports.dedup();
+    let mut by_port = Vec::new();
+    for (proto, port) in &ports {
+        let k = if *proto == SocketProto::Tcp {
+            ProbeKind::Tcp(*port)
+        } else {
+            ProbeKind::Udp(*port)
+        };
+        by_port.push(matrix(state, &eps, k)?);
+    }
+    let mut rows = vec![std::iter::once("FROM \\ TO".to_string())
         .chain(running.iter().map(|c| c.name.clone()))
-        .collect()];
-    for from in &running {
+        .collect::<Vec<_>>()];
+    for (i, from) in running.iter().enumerate() {
         let mut row = vec![from.name.clone()];
-        for to in &running {
-            if from.name == to.name {
+        for (j, to) in running.iter().enumerate() {
+            if i == j {
                 row.push("-".into());
                 continue;
             }
-            let Some(dst) = target(state, &running, &from.ns, &to.name) else {
-                row.push("x".into());
-                continue;
-            };
             let mut ok = Vec::new();
-            let probe = |k| {
-                walk(
-                    state,
-                    &Probe {
-                        from: from.ns.clone(),
-                        dst,
-                        kind: k,
-                    },
-                )
-                .map(|t| t.outcome.reached())
-            };
-            if probe(ProbeKind::Echo).unwrap_or(false) {
+            if icmp[i][j] {
                 ok.push("icmp".to_string());
             }
-            for (proto, port) in &to.ports {
-                let k = if *proto == SocketProto::Tcp {
-                    ProbeKind::Tcp(*port)
-                } else {
-                    ProbeKind::Udp(*port)
-                };
-                if probe(k).unwrap_or(false) {
+            for (n, (proto, port)) in ports.iter().enumerate() {
+                if to.ports.contains(&(*proto, *port)) && by_port[n][i][j] {
                     ok.push(format!("{port}/{}", proto.name()));
                 }
             }
@@ -172,7 +187,7 @@ pub fn reach(state: &KernelState, engine: &Engine) -> CommandOutput {
         }
         rows.push(row);
     }
-    CommandOutput::ok(table(&rows))
+    Ok(rows)
 }
 
 /// Columns padded to their widest cell, two spaces apart.

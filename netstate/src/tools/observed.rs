@@ -49,6 +49,13 @@ impl Kernel for Observed<'_> {
     }
 
     fn probe(&mut self, probe: &crate::walk::Probe) -> Result<crate::walk::Outcome, KernelError> {
-        self.kernel.probe(probe)
+        if self.kernel.sends_real_packets() {
+            return self.kernel.probe(probe);
+        }
+        crate::kernel::walk_probe(self.state()?, probe)
+    }
+
+    fn sends_real_packets(&self) -> bool {
+        self.kernel.sends_real_packets()
     }
 }

@@ -16,6 +16,7 @@
 //! container to host addresses always answer; isolation drops silently).
 
 mod conntrack;
+pub mod matrix;
 mod netfilter;
 pub mod packet;
 pub mod route;
