@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use docknet::Backend;
-use docknet_engine::{Engine, Kernel, DEFAULT_SEED};
+use docknet_engine::{Engine, DEFAULT_SEED};
 use docknet_netstate::state::KernelState;
 use docknet_netstate::walk::matrix::{matrix, matrix_per_probe, Endpoint};
 use docknet_netstate::walk::{walk, Probe, ProbeKind};
