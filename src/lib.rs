@@ -19,7 +19,7 @@ pub mod transcript;
 
 pub use backend::Backend;
 pub use error::Error;
-pub use runner::{replay, replay_with};
+pub use runner::{replay, replay_then, replay_with};
 pub use scenario::{parse, Scenario};
 pub use transcript::Transcript;
 
@@ -59,4 +59,17 @@ pub fn replay_file_with(
     let scenario = load(path)?;
     let mut kernel = backend.kernel()?;
     replay_with(&scenario, seed, kernel.as_mut(), after_step)
+}
+
+/// Replays a scenario file on `backend`, then runs `then` (a `docknet trace ...` or
+/// `docknet reach` line) on the host it left; returns what that printed.
+pub fn diagnose_file(
+    path: &str,
+    seed: Option<u64>,
+    backend: Backend,
+    then: &[String],
+) -> Result<docknet_engine::CommandOutput, Error> {
+    let scenario = load(path)?;
+    let mut kernel = backend.kernel()?;
+    replay_then(&scenario, seed, kernel.as_mut(), &mut |_| {}, then).map(|(_, out)| out)
 }

@@ -9,12 +9,23 @@ docknet: Docker 20.10 bridge networking, replayed on a simulated or a real Linux
 
 Usage:
   docknet replay FILE|- [--seed N] [--json] [--backend sim|kernel]
+  docknet trace FILE|- FROM TO [tcp|udp PORT] [--json] [--seed N] [--backend sim|kernel]
+  docknet reach FILE|- [--seed N] [--backend sim|kernel]
   docknet --help | --version
 
 replay   Reads a scenario (.scn; `-` reads standard input), builds its host, starts a
          simulated dockerd and runs every `$ command` step. Prints a transcript: each step
          as `$ command`, then what the real tool prints on stdout, then on stderr, then
          `[exit N]` when the status is not 0.
+
+trace    Replays the scenario, then walks one packet (a ping, or a TCP/UDP connect to PORT)
+         from FROM to TO and prints every hop: routing decisions, each iptables rule that
+         decided (table, chain, number, text), NAT rewrites, links crossed, the outcome.
+         FROM and TO are a container name, an IPv4 address, `host` or `outside`. Exit 0
+         when the probe gets its answer, 1 when it does not.
+
+reach    Replays the scenario, then prints which running containers reach which (ICMP and
+         each port a container listens on).
 
 Options:
   --seed N              Seed for IDs, MACs and names (overrides the scenario's %seed)
@@ -32,6 +43,8 @@ Steps are printed as they complete.
 Examples:
   docknet replay scenarios/tutorial-03-containers.scn
   docknet replay scenarios/tutorial-05-isolated-network.scn --json --seed 7
+  docknet trace scenarios/traffic-ports.scn test1 test2 tcp 80
+  docknet reach scenarios/traffic-isolation.scn
 ";
 
 /// What the command line asked for.
@@ -45,6 +58,13 @@ enum Command {
         json: bool,
         backend: Backend,
     },
+    /// `trace` and `reach`: replay, then one `docknet ...` step.
+    Diagnose {
+        file: String,
+        seed: Option<u64>,
+        backend: Backend,
+        step: Vec<String>,
+    },
 }
 
 /// Parses the arguments after the program name; the error is the message for stderr.
@@ -53,9 +73,11 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         None => return Err("a command is required".into()),
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("-V" | "--version") => return Ok(Command::Version),
-        Some("replay") => {}
+        Some("replay" | "trace" | "reach") => {}
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
+    let verb = args[0].clone();
+    let mut positional: Vec<String> = Vec::new();
     let (mut file, mut seed, mut json, mut backend) = (None, None, false, Backend::Sim);
     let mut it = args[1..].iter();
     while let Some(arg) = it.next() {
@@ -86,15 +108,40 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             }
             f if f.starts_with('-') && f != "-" => return Err(format!("unknown option `{f}`")),
             f if file.is_none() => file = Some(f.to_string()),
+            f if verb != "replay" => positional.push(f.to_string()),
             f => return Err(format!("one scenario file at a time (unexpected `{f}`)")),
         }
     }
-    let file = file.ok_or("replay needs a scenario FILE (or - for standard input)")?;
-    Ok(Command::Replay {
+    let file = file.ok_or(format!(
+        "{verb} needs a scenario FILE (or - for standard input)"
+    ))?;
+    if verb == "replay" {
+        return Ok(Command::Replay {
+            file,
+            seed,
+            json,
+            backend,
+        });
+    }
+    if verb == "reach" && !positional.is_empty() {
+        return Err(format!(
+            "reach takes only a scenario (unexpected `{}`)",
+            positional[0]
+        ));
+    }
+    if verb == "trace" && !matches!(positional.len(), 2 | 4) {
+        return Err("trace needs FROM and TO, and optionally tcp|udp PORT".into());
+    }
+    let mut step = vec!["docknet".to_string(), verb];
+    step.extend(positional);
+    if json {
+        step.push("--json".into());
+    }
+    Ok(Command::Diagnose {
         file,
         seed,
-        json,
         backend,
+        step,
     })
 }
 
@@ -122,7 +169,30 @@ fn main() -> ExitCode {
             json,
             backend,
         } => replay(&file, seed, json, backend),
+        Command::Diagnose {
+            file,
+            seed,
+            backend,
+            step,
+        } => match docknet::diagnose_file(&file, seed, backend, &step) {
+            Ok(out) => {
+                print!("{}", out.stdout);
+                eprint!("{}", out.stderr);
+                ExitCode::from(out.exit.clamp(0, 255) as u8)
+            }
+            Err(e) => failure(e),
+        },
     }
+}
+
+/// The message and status of a replay that could not run.
+fn failure(e: Error) -> ExitCode {
+    eprintln!("docknet: {e}");
+    let code = match e {
+        Error::Parse { .. } | Error::Read { .. } => 2,
+        Error::Backend { .. } | Error::Setup(_) => 1,
+    };
+    ExitCode::from(code)
 }
 
 /// Replays `file`, printing each step as soon as it has run.
@@ -151,14 +221,7 @@ fn replay(file: &str, seed: Option<u64>, json: bool, backend: Backend) -> ExitCo
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("docknet: {e}");
-            let code = match e {
-                Error::Parse { .. } | Error::Read { .. } => 2,
-                Error::Backend { .. } | Error::Setup(_) => 1,
-            };
-            ExitCode::from(code)
-        }
+        Err(e) => failure(e),
     }
 }
 
@@ -192,6 +255,31 @@ mod tests {
         );
         assert_eq!(parse_args(&args("--help")), Ok(Command::Help));
         assert_eq!(parse_args(&args("replay x --help")), Ok(Command::Help));
+    }
+
+    #[test]
+    fn trace_and_reach_flags() {
+        assert_eq!(
+            parse_args(&args("trace x.scn a b tcp 80 --json")),
+            Ok(Command::Diagnose {
+                file: "x.scn".into(),
+                seed: None,
+                backend: Backend::Sim,
+                step: args("docknet trace a b tcp 80 --json"),
+            })
+        );
+        assert_eq!(
+            parse_args(&args("reach x.scn --backend kernel")),
+            Ok(Command::Diagnose {
+                file: "x.scn".into(),
+                seed: None,
+                backend: Backend::Kernel,
+                step: args("docknet reach"),
+            })
+        );
+        assert!(parse_args(&args("trace x.scn a")).is_err());
+        assert!(parse_args(&args("reach x.scn a")).is_err());
+        assert!(parse_args(&args("trace")).unwrap_err().contains("FILE"));
     }
 
     #[test]

@@ -87,10 +87,12 @@ fn kind(args: &[String]) -> Result<ProbeKind, String> {
     }
 }
 
-/// `docknet trace FROM TO [tcp|udp PORT]` over `state`.
+/// `docknet trace FROM TO [tcp|udp PORT] [--json]` over `state`.
 pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOutput {
+    let json = args.iter().any(|a| a == "--json");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--json").cloned().collect();
     let fail = |m: String| CommandOutput::fail(format!("docknet: {m}\n"), 2);
-    let [from, to, rest @ ..] = args else {
+    let [from, to, rest @ ..] = args.as_slice() else {
         return fail("usage: docknet trace FROM TO [tcp|udp PORT]".into());
     };
     let running = engine.running_containers();
@@ -115,12 +117,23 @@ pub fn trace(state: &KernelState, engine: &Engine, args: &[String]) -> CommandOu
         },
     ) {
         Ok(t) => CommandOutput {
-            stdout: t.to_string(),
+            stdout: if json { trace_json(&t) } else { t.to_string() },
             stderr: String::new(),
             exit: i32::from(!t.outcome.reached()),
         },
         Err(e) => CommandOutput::fail(format!("docknet: trace: {e}\n"), 1),
     }
+}
+
+/// A trace as JSON: `{"steps": [...], "outcome": "...", "reached": bool}`.
+fn trace_json(t: &docknet_netstate::walk::Trace) -> String {
+    let steps: Vec<String> = t.steps.iter().map(|s| s.to_string()).collect();
+    let doc = serde_json::json!({
+        "steps": steps,
+        "outcome": t.outcome.to_string(),
+        "reached": t.outcome.reached(),
+    });
+    serde_json::to_string_pretty(&doc).expect("plain values serialise") + "\n"
 }
 
 /// `docknet reach`: for every pair of running containers, what gets through.

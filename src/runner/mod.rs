@@ -45,6 +45,18 @@ pub fn replay_with(
     kernel: &mut dyn Kernel,
     after_step: &mut dyn FnMut(&StepRecord),
 ) -> Result<Transcript, Error> {
+    replay_then(scenario, seed, kernel, after_step, &[]).map(|(t, _)| t)
+}
+
+/// [`replay_with`], then runs `then` (one more command line, e.g. `docknet trace A B`) on
+/// the host the scenario left, and returns what it printed too.
+pub fn replay_then(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    kernel: &mut dyn Kernel,
+    after_step: &mut dyn FnMut(&StepRecord),
+    then: &[String],
+) -> Result<(Transcript, CommandOutput), Error> {
     let seed = seed.or(scenario.seed).unwrap_or(DEFAULT_SEED);
     let mut runner = Runner::start(scenario, seed, kernel)?;
     let mut transcript = Transcript::default();
@@ -75,7 +87,8 @@ pub fn replay_with(
         after_step(&record);
         transcript.steps.push(record);
     }
-    Ok(transcript)
+    let last = runner.run(then).output;
+    Ok((transcript, last))
 }
 
 /// A started host: the kernel, the daemon, and the scenario's own MAC source.
