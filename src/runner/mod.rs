@@ -160,6 +160,17 @@ impl<'k> Runner<'k> {
                 }
             }
         }
+        if let [cat, path] = argv {
+            if cat == "cat" && ns.as_str() != NetnsName::HOST {
+                return Outcome::plain(match self.engine.file_in(ns, path) {
+                    Some(text) => CommandOutput::ok(text),
+                    None => CommandOutput::fail(
+                        docknet_engine::container::process::unknown_file(path),
+                        127,
+                    ),
+                });
+            }
+        }
         let (flavour, argv) = match argv.split_first() {
             Some((b, rest)) if b == "busybox" && !rest.is_empty() => {
                 (clients::Flavour::Busybox, rest)

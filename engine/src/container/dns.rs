@@ -39,6 +39,9 @@ impl Engine {
                 .into_iter()
                 .find_map(|e| e.ip.map(|i| i.addr));
         }
+        if let Some(ip) = self.resolve_link(me, name) {
+            return Some(ip);
+        }
         for ep in &sb.endpoints {
             let Some(net) = self.network_by_id(&ep.network_id) else {
                 continue;

@@ -109,6 +109,14 @@ impl Engine {
         }
     }
 
+    /// A file Docker writes into the container whose processes see `ns` (`/etc/hosts`,
+    /// `/etc/resolv.conf`, `/etc/hostname`), as `cat` there prints it.
+    pub fn file_in(&self, ns: &crate::op::NetnsName, path: &str) -> Option<String> {
+        let i = (0..self.containers.list.len())
+            .find(|&i| self.netns_of_index(i).as_ref() == Some(ns))?;
+        self.container_file(i, path)
+    }
+
     /// The files Docker writes into a container, as its processes read them.
     fn container_file(&self, idx: usize, path: &str) -> Option<String> {
         let c = &self.containers.list[idx];
@@ -120,7 +128,11 @@ impl Engine {
                         .into_iter()
                         .find_map(|e| e.ip.map(|i| i.addr))
                 });
-                Some(process::etc_hosts(ip, &c.hostname))
+                let own = process::etc_hosts(ip, &c.hostname);
+                // Link entries go between the fixed lines and the container's own.
+                let fixed: String = own.lines().take(6).map(|l| format!("{l}\n")).collect();
+                let mine: String = own.lines().skip(6).map(|l| format!("{l}\n")).collect();
+                Some(fixed + &self.link_hosts_lines(c) + &mine)
             }
             "/etc/resolv.conf" => {
                 let on_user_net = c.sandbox.as_ref().is_some_and(|sb| {

@@ -79,7 +79,7 @@ fn host_config(c: &Container) -> Value {
         "GroupAdd": null,
         "IpcMode": "private",
         "Cgroup": "",
-        "Links": null,
+        "Links": crate::container::links::inspect_links(c),
         "OomScoreAdj": 0,
         "PidMode": "",
         "Privileged": false,

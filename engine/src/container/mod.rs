@@ -22,6 +22,7 @@ pub mod foreground;
 pub mod image;
 pub mod inspect;
 pub mod lifecycle;
+pub mod links;
 pub mod model;
 pub mod options;
 pub mod port;

@@ -230,6 +230,8 @@ pub struct Container {
     /// The servers its process runs (read off its command and image), and those started
     /// by `docker exec -d`, while it runs.
     pub listeners: Vec<crate::container::services::Listener>,
+    /// `--link`s, in command-line order.
+    pub links: Vec<crate::container::links::Link>,
 }
 
 impl Container {

@@ -44,6 +44,8 @@ pub struct RunOptions {
     pub mac_address_text: Option<String>,
     /// `--restart` as typed.
     pub restart: Option<String>,
+    /// `--link NAME[:ALIAS]`, as typed.
+    pub links: Vec<String>,
 }
 
 /// One flag of `docker run`/`docker create`: long name, short name, whether it takes a value.
@@ -171,6 +173,7 @@ const MODELLED: &[&str] = &[
     "rm",
     "mac-address",
     "restart",
+    "link",
 ];
 
 /// A parse error, printed by the caller as the CLI does (`docker: ...` / usage lines).
@@ -206,6 +209,7 @@ fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), Op
         "network-alias" | "net-alias" => o.aliases.push(v()),
         "hostname" => o.hostname = Some(v()),
         "restart" => o.restart = Some(v()),
+        "link" => o.links.push(v()),
         "mac-address" => {
             // The CLI checks the address before it sends anything (Go's net.ParseMAC).
             let text = v();

@@ -227,6 +227,15 @@ pub fn run(actions: &[Action], file: &dyn Fn(&str) -> Option<String>) -> Finishe
     out
 }
 
+/// What docknet says of a file in a container that Docker did not write: it does not know
+/// the image's files.
+pub fn unknown_file(path: &str) -> String {
+    format!(
+        "docknet: unsupported: cat {path} (docknet knows only the files Docker writes: \
+         /etc/hosts, /etc/resolv.conf, /etc/hostname)\n"
+    )
+}
+
 /// `/etc/hosts` as Docker writes it for a container with `ip` (if any) and `hostname`.
 pub fn etc_hosts(ip: Option<std::net::Ipv4Addr>, hostname: &str) -> String {
     let mut s = String::from(

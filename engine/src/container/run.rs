@@ -88,6 +88,7 @@ impl Engine {
             }
             Some(n) => NetworkMode::Named(n.to_string()),
         };
+        let links = self.resolve_links(&o.links)?;
         let id = self.new_id();
         let name = match name {
             Some(n) => n,
@@ -178,6 +179,7 @@ impl Engine {
             auto_remove: o.auto_remove,
             mac_address: o.mac_address.zip(o.mac_address_text.clone()),
             listeners: crate::container::services::listeners(&o.image, &argv),
+            links,
         };
         self.containers.images.insert(image::pulled_name(&o.image));
         self.containers.list.push(container);
