@@ -91,6 +91,7 @@ impl Engine {
             internal: false,
             icc: true,
             masquerade: true,
+            userland_proxy: self.userland_proxy,
         };
         fw.add_rules(&mut plan, true);
         plan.ensure_jump("FORWARD", ISOLATION_1, &[]);

@@ -30,6 +30,8 @@ pub struct Engine {
     pub(crate) containers: Containers,
     /// A network tool a container just started as its main process, for the runner.
     pub(crate) pending: Option<crate::container::foreground::PendingProcess>,
+    /// `dockerd --userland-proxy` (default true): published ports get a docker-proxy.
+    pub(crate) userland_proxy: bool,
 }
 
 impl Engine {
@@ -43,6 +45,7 @@ impl Engine {
             host_routes: Vec::new(),
             containers: Containers::default(),
             pending: None,
+            userland_proxy: true,
         }
     }
 
@@ -60,6 +63,12 @@ impl Engine {
             .ns(NetnsName::HOST)
             .map(|ns| ns.routes.iter().filter_map(|r| r.dst).collect())
             .unwrap_or_default()
+    }
+
+    /// `dockerd --userland-proxy=false` (call before [`Engine::boot`]): no docker-proxy;
+    /// published ports are DNATed from every interface, hairpin traffic masqueraded.
+    pub fn set_userland_proxy(&mut self, on: bool) {
+        self.userland_proxy = on;
     }
 
     /// Daemon start: creates docker0, sets sysctls and the base iptables chains, and the

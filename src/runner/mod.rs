@@ -108,9 +108,11 @@ impl<'k> Runner<'k> {
         let mut macs = MacSource::new(seed);
         let mut kernel = Observed::new(kernel);
         host::build(&mut kernel, &scenario.host_ifs, &mut macs)?;
+        let mut engine = Engine::new(seed);
+        engine.set_userland_proxy(scenario.userland_proxy);
         let mut runner = Runner {
             kernel,
-            engine: Engine::new(seed),
+            engine,
             macs,
         };
         runner.tell_host_routes();

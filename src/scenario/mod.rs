@@ -14,7 +14,8 @@
 //!
 //! - `#` lines are comments, blank lines are ignored.
 //! - `%` lines are directives and must all come before the first step: they set up the host
-//!   (`%seed N`, `%host-if ...`, see [`host_if`]).
+//!   (`%seed N`, `%host-if ...`, see [`host_if`]) and the daemon (`%daemon
+//!   --userland-proxy=false`).
 //! - `$ ` lines are steps: one command line with shell quoting ([`words`]), optionally piped
 //!   into one `grep` ([`grep`]). A line ending in `\` continues on the next line.
 //!
@@ -40,6 +41,8 @@ pub struct Scenario {
     pub seed: Option<u64>,
     /// `%host-if` lines, in order (their ifindexes follow this order).
     pub host_ifs: Vec<HostIf>,
+    /// `%daemon --userland-proxy=false`: dockerd runs without docker-proxy.
+    pub userland_proxy: bool,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }
@@ -63,6 +66,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
         file: file.to_string(),
         seed: None,
         host_ifs: Vec::new(),
+        userland_proxy: true,
         steps: Vec::new(),
     };
     let err = |line: usize, expected: String| Error::Parse {
@@ -140,7 +144,17 @@ fn directive_into(scenario: &mut Scenario, directive: &str) -> Result<(), String
             }
             scenario.host_ifs.push(hif);
         }
-        Some(other) => return Err(format!("%seed or %host-if, not %{other}")),
+        Some("daemon") => match &words[1..] {
+            [flag] if flag == "--userland-proxy=false" => scenario.userland_proxy = false,
+            [flag] if flag == "--userland-proxy=true" || flag == "--userland-proxy" => {}
+            _ => {
+                return Err(
+                    "a dockerd option docknet models after %daemon (`--userland-proxy=false`)"
+                        .into(),
+                )
+            }
+        },
+        Some(other) => return Err(format!("%seed, %host-if or %daemon, not %{other}")),
         None => return Err("a directive name after `%`".into()),
     }
     Ok(())
@@ -229,7 +243,8 @@ $ docker network create \\
         );
         assert!(parse_err("$ ls\n%seed 1\n").starts_with("bad.scn:2: expected directives"));
         assert!(parse_err("%seed x\n").contains("non-negative integer"));
-        assert!(parse_err("%frob\n").contains("%seed or %host-if, not %frob"));
+        assert!(parse_err("%frob\n").contains("%seed, %host-if or %daemon, not %frob"));
+        assert!(parse_err("%daemon --iptables=false\n").contains("--userland-proxy=false"));
         assert!(parse_err("$ a 'b\n").starts_with("bad.scn:1: expected a closing `'`"));
         assert!(parse_err("$\n").contains("a command after `$`"));
         assert!(parse_err("$ls\n").contains("a space after `$`"));

@@ -121,6 +121,7 @@ impl Engine {
                         container: s.container,
                         host_ip: ip.clone(),
                         host_port: port,
+                        proxy: self.userland_proxy,
                     });
                     // 20.10 also binds the IPv6 wildcard through docker-proxy for 0.0.0.0.
                     if ip == "0.0.0.0" {
@@ -128,6 +129,7 @@ impl Engine {
                             container: s.container,
                             host_ip: "::".into(),
                             host_port: port,
+                            proxy: self.userland_proxy,
                         });
                     }
                 }
@@ -473,7 +475,14 @@ pub(crate) fn port_rules(plan: &mut Plan, ep: &Endpoint, ports: &[BoundPort], ad
         let Ok(host_ip) = p.host_ip.parse::<Ipv4Addr>() else {
             continue;
         };
-        let rules = mapping_rules(&v.bridge, host_ip, p.host_port, ip.addr, p.container);
+        let rules = mapping_rules(
+            &v.bridge,
+            host_ip,
+            p.host_port,
+            ip.addr,
+            p.container,
+            !p.proxy,
+        );
         let proxy = proxy_socket(host_ip, p, ip.addr);
         let (open, close) = (
             Op::SocketOpen {

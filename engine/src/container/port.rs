@@ -86,6 +86,8 @@ pub struct BoundPort {
     pub host_ip: String,
     /// The host port.
     pub host_port: u16,
+    /// Whether a docker-proxy serves it (`--userland-proxy`, the default).
+    pub proxy: bool,
 }
 
 fn parse_range(s: &str) -> Option<(u16, u16)> {
@@ -223,12 +225,16 @@ impl PortAllocator {
 }
 
 /// The three rules 20.10 programs for one IPv4 mapping (`ChainInfo.Forward`), in order.
+///
+/// `hairpin` is `--userland-proxy=false`: the DNAT then applies to traffic from the bridge
+/// too (no `! -i BRIDGE`).
 pub fn mapping_rules(
     bridge: &str,
     host_ip: Ipv4Addr,
     host_port: u16,
     ctr_ip: Ipv4Addr,
     ctr: PortProto,
+    hairpin: bool,
 ) -> Vec<Rule> {
     let proto = match ctr.proto {
         Proto::Tcp => RuleProto::TCP,
@@ -247,9 +253,13 @@ pub fn mapping_rules(
     vec![
         Rule::nat(
             "DOCKER",
-            dnat.in_iface(bridge, true)
-                .proto_dport(proto, Some(host_port))
-                .target(Target::Dnat(to)),
+            if hairpin {
+                dnat
+            } else {
+                dnat.in_iface(bridge, true)
+            }
+            .proto_dport(proto, Some(host_port))
+            .target(Target::Dnat(to)),
         ),
         Rule::filter(
             "DOCKER",
@@ -440,6 +450,7 @@ mod tests {
             8080,
             Ipv4Addr::new(172, 17, 0, 4),
             tcp(80),
+            false,
         );
         assert_eq!(r[0].save_line(), "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.4:80");
         assert_eq!(
@@ -453,6 +464,7 @@ mod tests {
             8080,
             Ipv4Addr::new(172, 17, 0, 4),
             tcp(80),
+            false,
         );
         assert!(r[0]
             .spec
@@ -467,11 +479,13 @@ mod tests {
                 container: tcp(80),
                 host_ip: "0.0.0.0".into(),
                 host_port: 8080,
+                proxy: true,
             },
             BoundPort {
                 container: tcp(80),
                 host_ip: "::".into(),
                 host_port: 8080,
+                proxy: true,
             },
         ];
         assert_eq!(
@@ -491,6 +505,7 @@ mod tests {
             container: tcp(80),
             host_ip: "0.0.0.0".into(),
             host_port: 80,
+            proxy: true,
         }];
         assert_eq!(displayable_ports(&[tcp(80)], &same), "0.0.0.0:80->80/tcp");
     }

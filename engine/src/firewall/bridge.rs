@@ -2,7 +2,7 @@
 //! at create, and what the registered clean-up functions delete at `network rm`.
 
 use super::{Rule, DOCKER_CHAIN, ISOLATION_1, ISOLATION_2};
-use crate::op::Ipv4Cidr;
+use crate::op::{Ipv4Cidr, NetnsName, Op};
 use crate::plan::Plan;
 use docknet_netstate::rule::{AddrType, CtState, Module, Neg, RuleSpec};
 
@@ -19,6 +19,8 @@ pub struct BridgeFirewall {
     pub icc: bool,
     /// `enable_ip_masquerade`.
     pub masquerade: bool,
+    /// The daemon's `--userland-proxy` (20.10's default `true`).
+    pub userland_proxy: bool,
 }
 
 impl BridgeFirewall {
@@ -34,6 +36,30 @@ impl BridgeFirewall {
                 .out_iface(&self.bridge, true)
                 .jump("MASQUERADE"),
         )
+    }
+
+    /// `--userland-proxy=false`: traffic the host sends into the bridge (a DNAT from
+    /// `127.0.0.1:PORT`) leaves with the bridge's address.
+    fn hairpin_masq(&self) -> Rule {
+        let local = Module::AddrType {
+            src: Some(Neg::is(AddrType::Local)),
+            dst: None,
+        };
+        Rule::nat(
+            "POSTROUTING",
+            self.spec()
+                .out_iface(&self.bridge, false)
+                .module(local)
+                .jump("MASQUERADE"),
+        )
+    }
+
+    fn route_localnet(&self) -> Op {
+        Op::SysctlSet {
+            ns: NetnsName::host(),
+            key: format!("net.ipv4.conf.{}.route_localnet", self.bridge),
+            value: "1".into(),
+        }
     }
 
     fn skip_dnat(&self) -> Rule {
@@ -150,8 +176,16 @@ impl BridgeFirewall {
         }
         if self.masquerade {
             plan.insert_rule(&self.masq());
-            // Userland proxy on (the default): traffic from the bridge skips DNAT.
-            plan.insert_rule(&self.skip_dnat());
+            if self.userland_proxy {
+                // Userland proxy on (the default): traffic from the bridge skips DNAT.
+                plan.insert_rule(&self.skip_dnat());
+            } else {
+                plan.insert_rule(&self.hairpin_masq());
+            }
+        }
+        if !self.userland_proxy {
+            // 127.0.0.1:PORT DNATed into the bridge must not be dropped as martian.
+            plan.push(self.route_localnet(), None);
         }
         self.add_icc(plan);
         plan.insert_rule(&self.out_rule());
@@ -164,13 +198,15 @@ impl BridgeFirewall {
                 "PREROUTING",
                 RuleSpec::new().module(local()).jump(DOCKER_CHAIN),
             ));
+            // With the userland proxy, 127.0.0.1 is docker-proxy's; without, it is DNATed too.
             let loopback = Ipv4Cidr::new(std::net::Ipv4Addr::new(127, 0, 0, 0), 8);
+            let mut output = RuleSpec::new();
+            if self.userland_proxy {
+                output = output.dst(loopback, true);
+            }
             plan.append_rule(&Rule::nat(
                 "OUTPUT",
-                RuleSpec::new()
-                    .dst(loopback, true)
-                    .module(local())
-                    .jump(DOCKER_CHAIN),
+                output.module(local()).jump(DOCKER_CHAIN),
             ));
         }
         plan.insert_rule(&self.docker_jump());
@@ -198,7 +234,11 @@ impl BridgeFirewall {
         }
         if self.masquerade {
             plan.delete_top_rule(&self.masq());
-            plan.delete_top_rule(&self.skip_dnat());
+            if self.userland_proxy {
+                plan.delete_top_rule(&self.skip_dnat());
+            } else {
+                plan.delete_top_rule(&self.hairpin_masq());
+            }
         }
         self.remove_icc(plan);
         plan.delete_top_rule(&self.out_rule());
@@ -242,6 +282,7 @@ mod tests {
             internal: false,
             icc: true,
             masquerade: true,
+            userland_proxy: true,
         }
     }
 

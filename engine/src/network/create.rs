@@ -224,6 +224,7 @@ impl Engine {
             internal: req.internal,
             icc: cfg.icc,
             masquerade: cfg.masquerade,
+            userland_proxy: self.userland_proxy,
         };
         let mut plan = Plan::new();
         bridge_device_ops(

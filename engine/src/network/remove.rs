@@ -44,6 +44,7 @@ impl Engine {
                     internal: net.internal,
                     icc: net.icc,
                     masquerade: net.masquerade,
+                    userland_proxy: self.userland_proxy,
                 }
                 .remove_rules(&mut plan);
             }
