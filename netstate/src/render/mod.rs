@@ -35,7 +35,7 @@ pub mod netns_id;
 pub mod route;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::op::NetnsName;
 use crate::output::CommandOutput;

@@ -24,6 +24,9 @@ pub mod route;
 pub mod segment;
 mod trace;
 
+#[cfg(test)]
+mod tests;
+
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use crate::op::NetnsName;

@@ -5,7 +5,7 @@
 //! scratch namespaces (`unshare --net bash capture.sh host`, `... capture.sh lab`) and saves
 //! each command's stdout. The fixtures below are those states, built by hand.
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod ip_text;
 mod json;
 mod recorded;
