@@ -1,4 +1,4 @@
-//! Network clients run inside a namespace: `ping`, `wget`, `nc`, as the image's own tools
+//! Network clients run inside a namespace: `ping`, `wget`, `nc`, `curl`, as the image's own tools
 //! print them (busybox by default; iputils `ping` for Debian/Ubuntu-based images and on the
 //! host). Each sends probes through the kernel ([`Kernel::probe`]: the packet walk on sim,
 //! real packets on a real kernel) and formats what came back; times are fixed, plausible
@@ -6,6 +6,7 @@
 //!
 //! [`Kernel::probe`]: docknet_engine::Kernel::probe
 
+pub mod curl;
 pub mod nc;
 pub mod ping;
 pub mod wget;
@@ -54,6 +55,11 @@ pub fn run(argv: &[String], flavour: Flavour, net: &mut dyn ClientNet) -> Option
         "ping" => Some(ping::run(argv, flavour, net)),
         "wget" => Some(wget::run(argv, net)),
         "nc" => Some(nc::run(argv, net)),
+        "curl" if flavour == Flavour::Busybox => Some(CommandOutput::fail(
+            "docknet: unsupported: curl in an image without it (busybox has wget)\n",
+            127,
+        )),
+        "curl" => Some(curl::run(argv, net)),
         _ => None,
     }
 }
