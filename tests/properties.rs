@@ -9,6 +9,9 @@ use docknet_engine::{Engine, Kernel, KernelState, DEFAULT_SEED};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
+mod common;
+use common::{command, pick, words};
+
 /// `cases` cases from a fixed seed, so that CI explores the same sequences on every run;
 /// `PROPTEST_RNG_SEED=N` explores others locally.
 fn config(cases: u32) -> ProptestConfig {
@@ -39,82 +42,6 @@ fn process_status(args: &[String], stderr: &str) -> bool {
         && !args.iter().any(|a| a == "-d")
         && !stderr.starts_with("docker: ")
         && !stderr.starts_with("docknet: ")
-}
-
-const NETS: &[&str] = &["n1", "n2", "n3"];
-const CTRS: &[&str] = &["c1", "c2", "c3", "c4"];
-const SUBNETS: &[&str] = &[
-    "10.1.0.0/24",
-    "10.1.0.128/25",
-    "10.2.0.0/16",
-    "172.17.5.0/24",
-    "10.3.0.1/24",
-];
-const IPS: &[&str] = &[
-    "10.1.0.5",
-    "10.1.0.200",
-    "10.2.3.4",
-    "172.17.0.9",
-    "10.3.0.1",
-];
-
-fn pick(items: &'static [&'static str]) -> impl Strategy<Value = String> {
-    proptest::sample::select(items).prop_map(String::from)
-}
-
-fn words(s: String) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
-}
-
-/// One `docker ...` command line (without `docker`), each naming at most one object so that
-/// a failure means nothing was done.
-fn command() -> impl Strategy<Value = Vec<String>> {
-    let net = || pick(NETS);
-    let ctr = || pick(CTRS);
-    let any_net = || {
-        prop_oneof![
-            pick(NETS),
-            Just("bridge".to_string()),
-            Just("none".to_string())
-        ]
-    };
-    prop_oneof![
-        net().prop_map(|n| words(format!("network create {n}"))),
-        (pick(SUBNETS), net()).prop_map(|(s, n)| words(format!("network create --subnet {s} {n}"))),
-        (pick(SUBNETS), pick(IPS), net())
-            .prop_map(|(s, g, n)| words(format!("network create --subnet {s} --gateway {g} {n}"))),
-        any_net().prop_map(|n| words(format!("network rm {n}"))),
-        (any_net(), ctr()).prop_map(|(n, c)| words(format!("network connect {n} {c}"))),
-        (any_net(), ctr()).prop_map(|(n, c)| words(format!("network disconnect {n} {c}"))),
-        (ctr(), any_net()).prop_map(|(c, n)| words(format!(
-            "run -d --name {c} --network {n} busybox sleep 100000"
-        ))),
-        ctr().prop_map(|c| words(format!("run -d --name {c} busybox sleep 100000"))),
-        (ctr(), net(), pick(IPS)).prop_map(|(c, n, ip)| words(format!(
-            "run -d --name {c} --network {n} --ip {ip} busybox sleep 100000"
-        ))),
-        ctr().prop_map(|c| words(format!("create --name {c} busybox"))),
-        ctr().prop_map(|c| words(format!("start {c}"))),
-        ctr().prop_map(|c| words(format!("stop {c}"))),
-        ctr().prop_map(|c| words(format!("restart {c}"))),
-        ctr().prop_map(|c| words(format!("rm {c}"))),
-        ctr().prop_map(|c| words(format!("rm -f {c}"))),
-        ctr().prop_map(|c| words(format!("run --rm --name {c} busybox echo hi"))),
-        ctr().prop_map(|c| words(format!("run -d --rm --name {c} busybox sleep 100000"))),
-        (ctr(), any_net()).prop_map(|(c, n)| words(format!(
-            "run -d --name {c} --network {n} --mac-address 02:42:ac:11:00:99 busybox sleep 100000"
-        ))),
-        (ctr(), net())
-            .prop_map(|(c, n)| words(format!("run --name {c} --network {n} busybox false"))),
-        pick(&["container prune -f", "system prune -f", "info"]).prop_map(words),
-        (ctr(), any_net()).prop_map(|(c, n)| words(format!(
-            "run -d --name {c} --network {n} -p 8080:80 busybox httpd -f -p 80"
-        ))),
-        proptest::collection::vec(
-            pick(&["network", "run", "rm", "-d", "--ip", "n1", "c1", "--subnet", "x"]),
-            0..5
-        ),
-    ]
 }
 
 /// A booted daemon on a fresh sim host.

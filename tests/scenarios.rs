@@ -40,29 +40,45 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
+/// `scenarios/*.scn` and the found-bug regressions in `scenarios/regressions/*.scn`.
 fn scenario_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(SCENARIOS)
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("readable scenarios/").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "scn"))
-        .collect();
+    let mut files = Vec::new();
+    for dir in [SCENARIOS.to_string(), format!("{SCENARIOS}/regressions")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        files.extend(
+            entries
+                .map(|e| e.expect("readable scenarios/").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "scn")),
+        );
+    }
     files.sort();
     files
 }
 
+fn in_regressions(path: &Path) -> bool {
+    path.parent().is_some_and(|p| p.ends_with("regressions"))
+}
+
+/// The trial and snapshot name: the file stem (`regression-` before a regression's).
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .expect("a file name")
-        .to_string_lossy()
-        .into_owned()
+    let name = path.file_stem().expect("a file name").to_string_lossy();
+    if in_regressions(path) {
+        format!("regression-{name}")
+    } else {
+        name.into_owned()
+    }
 }
 
 /// The path as the snapshot header shows it: relative to the repository.
 fn shown(path: &Path) -> String {
-    format!(
-        "scenarios/{}",
-        path.file_name().expect("a file name").to_string_lossy()
-    )
+    let name = path.file_name().expect("a file name").to_string_lossy();
+    if in_regressions(path) {
+        format!("scenarios/regressions/{name}")
+    } else {
+        format!("scenarios/{name}")
+    }
 }
 
 fn load(path: &Path) -> Result<Scenario, Failed> {

@@ -132,8 +132,10 @@ impl KernelBackend {
         let survivors = &self.namespaces;
         rt.block_on(async {
             let mut peers = Vec::new();
+            let mut ids = Vec::new();
             for ns in &doomed {
                 peers.extend(peers_elsewhere(ns, survivors).await);
+                ids.extend(ids_elsewhere(ns, survivors).await);
             }
             for mut ns in doomed {
                 ns.sockets.clear();
@@ -146,6 +148,16 @@ impl KernelBackend {
                     continue;
                 };
                 while link_exists(&o.conn, ifindex).await && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_micros(200)).await;
+                }
+            }
+            // The kernel frees a dead namespace's nsids asynchronously too; until it has,
+            // a new namespace gets the next id instead of the freed one (sim frees at once).
+            for (other, id) in ids {
+                let Some(o) = survivors.get(&other) else {
+                    continue;
+                };
+                while nsid_taken(&o.conn, id).await && Instant::now() < deadline {
                     tokio::time::sleep(Duration::from_micros(200)).await;
                 }
             }
@@ -191,6 +203,22 @@ async fn peers_elsewhere(ns: &Ns, others: &BTreeMap<NetnsName, Ns>) -> Vec<(Netn
     out
 }
 
+/// The nsids that the namespaces the backend keeps use for `ns`.
+async fn ids_elsewhere(ns: &Ns, others: &BTreeMap<NetnsName, Ns>) -> Vec<(NetnsName, u32)> {
+    let mut out = Vec::new();
+    for (name, other) in others {
+        if let Ok(Some(id)) = nsid::of(&other.conn, ns.fd.as_raw_fd()).await {
+            out.push((name.clone(), id));
+        }
+    }
+    out
+}
+
+/// Whether the connection's namespace still has `id` assigned.
+async fn nsid_taken(conn: &Conn, id: u32) -> bool {
+    nsid::dump(conn).await.is_ok_and(|ids| ids.contains(&id))
+}
+
 /// Whether a link with this ifindex exists in the connection's namespace.
 async fn link_exists(conn: &Conn, ifindex: u32) -> bool {
     use netlink_packet_route::link::LinkMessage;
@@ -231,6 +259,11 @@ impl Kernel for KernelBackend {
         let result = self.apply_ops(ops);
         // Unused spares die here, unseen: nothing but their own fd and socket refer to them.
         self.spares = None;
+        if let (Ok(()), Some(host)) = (&result, self.namespaces.get(&NetnsName::host())) {
+            self.rt
+                .block_on(crate::linkwatch::settle_bridges(&host.conn))
+                .map_err(|e| (ops.len().saturating_sub(1), map_err(e, &ops[ops.len() - 1])))?;
+        }
         result
     }
 

@@ -25,3 +25,22 @@ pub(crate) async fn set_up(conn: &Conn, name: &str, up: bool) -> Result<(), NlEr
     let (_, r) = futures::join!(sync(conn, name), link::set_up(conn, name, up));
     r
 }
+
+/// Runs the pending linkwatch work of every bridge in the connection's namespace: a command
+/// that gave a bridge its first port has the bridge's carrier-up (and with it the IPv6
+/// link-local address) still queued, and the next command might take the port away before
+/// linkwatch ran, so the outcome would depend on timing. Settling at the end of each batch
+/// is time passing between commands, which sim assumes.
+pub(crate) async fn settle_bridges(conn: &Conn) -> Result<(), NlError> {
+    use docknet_netstate::state::LinkKind;
+    let links = link::dump(conn).await?;
+    // Ports first: a bridge learns of a port's carrier from the port's own linkwatch event.
+    let ports = links.iter().filter(|l| l.master.is_some());
+    let bridges = links
+        .iter()
+        .filter(|l| matches!(l.kind, LinkKind::Bridge { .. }));
+    for l in ports.chain(bridges) {
+        sync(conn, &l.name).await?;
+    }
+    Ok(())
+}
