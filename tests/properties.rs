@@ -13,8 +13,13 @@ mod common;
 use common::{command, pick, words};
 
 /// `cases` cases from a fixed seed, so that CI explores the same sequences on every run;
-/// `PROPTEST_RNG_SEED=N` explores others locally.
+/// `PROPTEST_RNG_SEED=N` explores others locally, `DOCKNET_CASES=N` runs N cases.
 fn config(cases: u32) -> ProptestConfig {
+    // `DOCKNET_CASES=N` runs N cases of every property (a longer campaign).
+    let cases = std::env::var("DOCKNET_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
     let mut config = ProptestConfig {
         cases,
         ..ProptestConfig::default()
@@ -217,6 +222,54 @@ proptest! {
             let fast = matrix(&state, &eps, kind).expect("walks");
             let slow = matrix_per_probe(&state, &eps, kind).expect("walks");
             prop_assert_eq!(fast, slow, "{:?} after {:?}", kind, cmds);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// After every command: each running container's namespace holds exactly the addresses
+    /// Docker gave it, no address is given twice on a network, every endpoint has one host
+    /// veth end and nothing else has one, and containers reach each other exactly when they
+    /// share a network (the generated networks are ICC, non-internal).
+    #[test]
+    fn engine_kernel_and_reachability_agree(cmds in proptest::collection::vec(command(), 1..20)) {
+        use docknet_netstate::walk::matrix::{matrix, Endpoint};
+        use docknet_netstate::walk::ProbeKind;
+        let (mut engine, mut sim) = boot();
+        for args in &cmds {
+            engine.docker(&mut sim, args);
+            let state = sim.observe().expect("observable");
+            let running: Vec<_> = engine.running_containers().into_iter().filter(|c| !c.addrs.is_empty()).collect();
+            let mut seen = std::collections::BTreeSet::new();
+            let mut endpoints = 0;
+            for c in &running {
+                let ns = state.namespaces.get(&c.ns);
+                prop_assert!(ns.is_some(), "after `{}`: {} has no namespace", args.join(" "), c.name);
+                let mut have: Vec<_> = ns.unwrap().addrs.iter().filter(|a| a.cidr.addr.octets()[0] != 127).map(|a| a.cidr.addr).collect();
+                let mut want: Vec<_> = c.addrs.iter().map(|(_, a)| *a).collect();
+                have.sort();
+                want.sort();
+                prop_assert_eq!(&have, &want, "after `{}`: {}'s addresses", args.join(" "), c.name);
+                for (net, ip) in &c.addrs {
+                    prop_assert!(seen.insert((net.clone(), *ip)), "after `{}`: {} twice on {}", args.join(" "), ip, net);
+                }
+                endpoints += c.addrs.len();
+            }
+            let host_veths = state.host().links.values().filter(|l| l.name.starts_with("veth")).count();
+            prop_assert_eq!(host_veths, endpoints, "after `{}`: host veth ends vs endpoints", args.join(" "));
+            let eps: Vec<Endpoint> = running.iter().map(|c| Endpoint { ns: c.ns.clone(), addrs: c.addrs.iter().map(|(_, a)| *a).collect() }).collect();
+            let reach = matrix(&state, &eps, ProbeKind::Echo).expect("walks");
+            for (i, a) in running.iter().enumerate() {
+                for (j, b) in running.iter().enumerate() {
+                    if i == j {
+                        continue;
+                    }
+                    let shared = a.addrs.iter().any(|(n, _)| b.addrs.iter().any(|(m, _)| m == n));
+                    prop_assert_eq!(reach[i][j], shared, "after `{}`: {} -> {} (shared network: {})", args.join(" "), a.name, b.name, shared);
+                }
+            }
         }
     }
 }
