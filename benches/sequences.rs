@@ -29,10 +29,14 @@ const LINES: &[&str] = &[
 
 /// Case `i`'s sequence, from a fixed linear congruential stream.
 fn sequence(i: usize) -> Vec<Vec<String>> {
-    let mut x = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = (i as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..STEPS)
         .map(|_| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let line = LINES[(x >> 33) as usize % LINES.len()];
             line.split_whitespace().map(String::from).collect()
         })
@@ -52,7 +56,9 @@ fn bench(c: &mut Criterion) {
     let cases: Vec<Vec<Vec<String>>> = (0..CASES).map(sequence).collect();
     let mut g = c.benchmark_group("sequences");
     g.throughput(Throughput::Elements(CASES as u64));
-    g.bench_function("20-step cases on sim", |b| b.iter(|| cases.iter().for_each(|c| run_case(c))));
+    g.bench_function("20-step cases on sim", |b| {
+        b.iter(|| cases.iter().for_each(|c| run_case(c)))
+    });
     g.finish();
 }
 
