@@ -27,8 +27,8 @@ struct Opts {
     brief: bool,
 }
 
-/// `ip` objects in `ip.c`'s table order (only the first match counts).
-const OBJECTS: [&str; 10] = [
+/// `ip`'s object table, in its own order (prefix matching takes the first hit).
+pub(crate) const IP_OBJECTS: &[&str] = &[
     "address",
     "addrlabel",
     "maddress",
@@ -39,15 +39,52 @@ const OBJECTS: [&str; 10] = [
     "ntable",
     "ntbl",
     "link",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tunl",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netns",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "stats",
+    "help",
 ];
 
 fn object(word: &str) -> Option<&'static str> {
-    if let Some(o) = OBJECTS.iter().find(|o| matches(word, o)) {
-        return Some(o);
-    }
-    // Between `link` and `netns` the table has l2tp, fou, ila, macsec, tunnel, tunl, tuntap,
-    // tap, token, tcp_metrics, monitor, xfrm, mroute, mrule: none starts with `ne`.
-    matches(word, "netns").then_some("netns")
+    // The first match in ip's whole table decides; only these objects have views here.
+    const SHOWN: &[&str] = &[
+        "address",
+        "addrlabel",
+        "maddress",
+        "route",
+        "rule",
+        "neighbor",
+        "neighbour",
+        "ntable",
+        "ntbl",
+        "link",
+        "netns",
+    ];
+    IP_OBJECTS
+        .iter()
+        .find(|o| matches(word, o))
+        .copied()
+        .filter(|o| SHOWN.contains(o))
 }
 
 fn incomplete() -> CommandOutput {

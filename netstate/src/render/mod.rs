@@ -24,7 +24,7 @@ mod bridge_cmd;
 pub mod bridge_link;
 pub mod brief;
 pub mod iface;
-mod ip_cmd;
+pub(crate) mod ip_cmd;
 mod iptables_cmd;
 pub mod iptables_list;
 pub mod iptables_save;

@@ -100,8 +100,8 @@ fn sockets_accept_and_closed_ports_refuse() {
     );
 }
 
-#[test]
-fn an_output_drop_names_its_rule() {
+/// The fixture with one more rule at the end of the host's filter OUTPUT.
+fn with_output_rule(rule: &str) -> KernelState {
     let mut s = host_state();
     let filter = s
         .namespaces
@@ -115,18 +115,24 @@ fn an_output_drop_names_its_rule() {
         .iter_mut()
         .find(|c| c.name == "OUTPUT")
         .unwrap();
-    output
-        .rules
-        .push(RuleSpec::parse("-d 172.17.0.2/32 -j DROP").unwrap());
-    let t = walk(
-        &s,
+    output.rules.push(RuleSpec::parse(rule).unwrap());
+    s
+}
+
+fn host_to_c1(s: &KernelState) -> Result<Trace, WalkError> {
+    walk(
+        s,
         &Probe {
             from: NetnsName::host(),
             dst: ip("172.17.0.2"),
             kind: ProbeKind::Echo,
         },
     )
-    .unwrap();
+}
+
+#[test]
+fn an_output_drop_names_its_rule() {
+    let t = host_to_c1(&with_output_rule("-d 172.17.0.2/32 -j DROP")).unwrap();
     assert_eq!(t.outcome, Outcome::NoReply);
     let text = t.to_string();
     assert!(
@@ -137,28 +143,6 @@ fn an_output_drop_names_its_rule() {
 
 #[test]
 fn a_jump_to_a_missing_chain_is_an_error_naming_the_rule() {
-    let mut s = host_state();
-    let filter = s
-        .namespaces
-        .get_mut(&NetnsName::host())
-        .unwrap()
-        .iptables
-        .get_mut(&crate::op::Table::Filter)
-        .unwrap();
-    let output = filter
-        .chains
-        .iter_mut()
-        .find(|c| c.name == "OUTPUT")
-        .unwrap();
-    output.rules.push(RuleSpec::parse("-j NOWHERE").unwrap());
-    let err = walk(
-        &s,
-        &Probe {
-            from: NetnsName::host(),
-            dst: ip("172.17.0.2"),
-            kind: ProbeKind::Echo,
-        },
-    )
-    .unwrap_err();
+    let err = host_to_c1(&with_output_rule("-j NOWHERE")).unwrap_err();
     assert!(err.to_string().contains("-A OUTPUT -j NOWHERE"), "{err}");
 }

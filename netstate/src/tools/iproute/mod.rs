@@ -17,44 +17,6 @@ use super::mac::MacSource;
 use super::observed::Observed;
 use super::{show, unsupported, Outcome};
 
-/// `ip`'s object table, in its own order (prefix matching takes the first hit).
-const OBJECTS: &[&str] = &[
-    "address",
-    "addrlabel",
-    "maddress",
-    "route",
-    "rule",
-    "neighbor",
-    "neighbour",
-    "ntable",
-    "ntbl",
-    "link",
-    "l2tp",
-    "fou",
-    "ila",
-    "macsec",
-    "tunnel",
-    "tunl",
-    "tuntap",
-    "tap",
-    "token",
-    "tcpmetrics",
-    "tcp_metrics",
-    "monitor",
-    "xfrm",
-    "mroute",
-    "mrule",
-    "netns",
-    "netconf",
-    "vrf",
-    "sr",
-    "nexthop",
-    "mptcp",
-    "ioam",
-    "stats",
-    "help",
-];
-
 /// Global options that take a value.
 const OPTIONS_WITH_VALUE: &[&str] = &[
     "-n", "-netns", "-b", "-batch", "-rc", "-rcvbuf", "-l", "-loops", "-f", "-family",
@@ -83,7 +45,10 @@ pub fn run(
     let Some(word) = argv.get(i) else {
         return show::show(kernel, ns, argv);
     };
-    let Some(object) = OBJECTS.iter().find(|o| matches(word, o)) else {
+    let Some(object) = crate::render::ip_cmd::IP_OBJECTS
+        .iter()
+        .find(|o| matches(word, o))
+    else {
         return Outcome::plain(CommandOutput::fail(
             format!("Object \"{word}\" is unknown, try \"ip help\".\n"),
             1,
