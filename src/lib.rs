@@ -6,12 +6,14 @@
 //!   through the engine, `ip`/`brctl`/`bridge`/`iptables-save` through kernel ops and
 //!   renderers);
 //! - [`transcript`]: what a replay printed, as text or JSON;
-//! - [`backend`]: the kernel a replay runs on.
+//! - [`backend`]: the kernel a replay runs on;
+//! - [`conformance`]: a scenario on docknet and on a real Docker 20.10, compared step by step.
 //!
 //! Docker semantics live in `docknet-engine`, the simulated kernel in `docknet-sim`; this
 //! crate only wires them to scenario files and the command line.
 
 pub mod backend;
+pub mod conformance;
 pub mod error;
 pub mod runner;
 pub mod scenario;

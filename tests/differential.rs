@@ -13,35 +13,7 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 mod common;
-use common::command;
-
-/// The views after each command: every namespace's state as the tools print it.
-const VIEWS: &[&str] = &[
-    "ip -d link show",
-    "ip address show",
-    "ip route show",
-    "ip netns list-id",
-    "iptables-save",
-    "brctl show",
-    "docker ps -a --format '{{.Names}} {{.Status}}'",
-];
-
-/// The scenario text for a command sequence (commands quoted word by word).
-fn scenario(cmds: &[Vec<String>]) -> String {
-    let mut s = String::from("# A generated sequence (tests/differential.rs).\n");
-    for c in cmds {
-        let words: Vec<String> = c
-            .iter()
-            .map(|w| format!("'{}'", w.replace('\'', "")))
-            .collect();
-        s += &format!("$ docker {}\n", words.join(" "));
-        for v in VIEWS {
-            s += &format!("$ {v}\n");
-        }
-        s += "$ ls /var/run/docker/netns\n";
-    }
-    s
-}
+use common::{command, scenario, VIEWS};
 
 fn replay(backend: Backend, text: &str) -> Result<Transcript, String> {
     let scenario = docknet::parse("generated.scn", text).map_err(|e| e.to_string())?;
@@ -89,7 +61,7 @@ proptest! {
         if !kernel_available() {
             return Ok(());
         }
-        let text = scenario(&cmds);
+        let text = scenario(&cmds, VIEWS);
         let sim = replay(Backend::Sim, &text).map_err(TestCaseError::fail)?;
         let real = replay(Backend::Kernel, &text).map_err(TestCaseError::fail)?;
         if sim != real {

@@ -20,7 +20,7 @@ use docknet_engine::container::foreground::PendingProcess;
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
 
 use crate::error::Error;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Step};
 use crate::transcript::{StepRecord, Transcript};
 use docknet_netstate::tools::{self, MacSource, Observed};
 pub use docknet_netstate::tools::{unsupported, Outcome};
@@ -61,23 +61,7 @@ pub fn replay_then(
     let mut runner = Runner::start(scenario, seed, kernel)?;
     let mut transcript = Transcript::default();
     for step in &scenario.steps {
-        // A substitution's stderr reaches the terminal too, before the command's own output.
-        let mut inner_stderr = String::new();
-        let mut argv = Vec::new();
-        for word in &step.argv {
-            argv.extend(word.expand(&mut |inner| {
-                let out = runner.run(inner).output;
-                inner_stderr.push_str(&out.stderr);
-                out.stdout
-            }));
-        }
-        let mut outcome = runner.run(&argv);
-        outcome.output.stderr.insert_str(0, &inner_stderr);
-        if let Some(grep) = &step.grep {
-            let (stdout, exit) = grep.apply(&outcome.output.stdout);
-            outcome.output.stdout = stdout;
-            outcome.output.exit = exit;
-        }
+        let outcome = run_step(step, &mut |argv| runner.run(argv), |o| &mut o.output);
         let record = StepRecord {
             line: step.line,
             command: step.command.clone(),
@@ -89,6 +73,36 @@ pub fn replay_then(
     }
     let last = runner.run(then).output;
     Ok((transcript, last))
+}
+
+/// Runs one step as a shell would: expands its `$(...)` substitutions by running them first,
+/// runs the command line, then applies its `| grep`. `output` finds the printed part of
+/// whatever `run` returns, so the same step machinery serves docknet and a real Docker host.
+pub fn run_step<T>(
+    step: &Step,
+    run: &mut dyn FnMut(&[String]) -> T,
+    output: fn(&mut T) -> &mut CommandOutput,
+) -> T {
+    // A substitution's stderr reaches the terminal too, before the command's own output.
+    let mut inner_stderr = String::new();
+    let mut argv = Vec::new();
+    for word in &step.argv {
+        argv.extend(word.expand(&mut |inner| {
+            let mut answer = run(inner);
+            let out = output(&mut answer);
+            inner_stderr.push_str(&out.stderr);
+            std::mem::take(&mut out.stdout)
+        }));
+    }
+    let mut answer = run(&argv);
+    let out = output(&mut answer);
+    out.stderr.insert_str(0, &inner_stderr);
+    if let Some(grep) = &step.grep {
+        let (stdout, exit) = grep.apply(&out.stdout);
+        out.stdout = stdout;
+        out.exit = exit;
+    }
+    answer
 }
 
 /// A started host: the kernel, the daemon, and the scenario's own MAC source.

@@ -25,9 +25,14 @@ pub struct NamespaceNet<'a, 'k> {
 
 /// Images whose tools are GNU/iputils (Debian and Ubuntu based); the host is Debian too.
 pub fn flavour(engine: &Engine, ns: &NetnsName) -> Flavour {
-    let Some(image) = engine.image_in(ns) else {
-        return Flavour::Gnu;
-    };
+    match engine.image_in(ns) {
+        Some(image) => image_flavour(image),
+        None => Flavour::Gnu,
+    }
+}
+
+/// The tools an image ships, by its name (registry and tag ignored).
+pub fn image_flavour(image: &str) -> Flavour {
     let base = image.rsplit('/').next().unwrap_or(image);
     let base = base.split(':').next().unwrap_or(base);
     match base {

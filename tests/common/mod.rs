@@ -79,3 +79,31 @@ pub fn command() -> impl Strategy<Value = Vec<String>> {
         ),
     ]
 }
+
+/// The views after each command: every namespace's state as the tools print it.
+pub const VIEWS: &[&str] = &[
+    "ip -d link show",
+    "ip address show",
+    "ip route show",
+    "ip netns list-id",
+    "iptables-save",
+    "brctl show",
+    "docker ps -a --format '{{.Names}} {{.Status}}'",
+];
+
+/// The scenario text for a command sequence (commands quoted word by word).
+pub fn scenario(cmds: &[Vec<String>], views: &[&str]) -> String {
+    let mut s = String::from("# A generated sequence (tests/differential.rs).\n");
+    for c in cmds {
+        let words: Vec<String> = c
+            .iter()
+            .map(|w| format!("'{}'", w.replace('\'', "")))
+            .collect();
+        s += &format!("$ docker {}\n", words.join(" "));
+        for v in views {
+            s += &format!("$ {v}\n");
+        }
+        s += "$ ls /var/run/docker/netns\n";
+    }
+    s
+}

@@ -292,6 +292,12 @@ pub fn random_name(rng: &mut SeededRng) -> String {
     format!("{a}_{s}")
 }
 
+/// Whether `name` is one [`random_name`] could have made (a real daemon's are random too).
+pub fn is_generated_name(name: &str) -> bool {
+    name.split_once('_')
+        .is_some_and(|(a, s)| ADJECTIVES.contains(&a) && SURNAMES.contains(&s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +313,7 @@ mod tests {
         assert_eq!(lookup("postgres:13").cmd, vec!["postgres"]);
         assert_eq!(lookup("bbref").stop_exit_code, 137);
         let name = random_name(&mut SeededRng::new(1));
-        assert!(name.contains('_'));
+        assert!(name.contains('_') && is_generated_name(&name));
+        assert!(!is_generated_name("my_psql_db") && !is_generated_name("test1"));
     }
 }
