@@ -11,6 +11,7 @@ Usage:
   docknet replay FILE|- [--seed N] [--json] [--backend sim|kernel]
   docknet trace FILE|- FROM TO [tcp|udp PORT] [--json] [--seed N] [--backend sim|kernel]
   docknet reach FILE|- [--seed N] [--backend sim|kernel]
+  docknet conform FILE|- [--seed N]
   docknet --help | --version
 
 replay   Reads a scenario (.scn; `-` reads standard input), builds its host, starts a
@@ -26,6 +27,11 @@ trace    Replays the scenario, then walks one packet (a ping, or a TCP/UDP conne
 
 reach    Replays the scenario, then prints which running containers reach which (ICMP and
          each port a container listens on).
+
+conform  Replays the scenario on the simulated kernel and on a real Docker 20.10 started
+         here in namespaces of its own (needs root and Debian's docker.io), and prints
+         each step whose output differs after the normalisations of what a real host
+         makes random, then `conformance: M/T steps equal`. Exit 0 when all are equal.
 
 Options:
   --seed N              Seed for IDs, MACs and names (overrides the scenario's %seed)
@@ -58,6 +64,11 @@ enum Command {
         json: bool,
         backend: Backend,
     },
+    /// `conform`: sim against a real Docker 20.10.
+    Conform {
+        file: String,
+        seed: Option<u64>,
+    },
     /// `trace` and `reach`: replay, then one `docknet ...` step.
     Diagnose {
         file: String,
@@ -73,7 +84,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         None => return Err("a command is required".into()),
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("-V" | "--version") => return Ok(Command::Version),
-        Some("replay" | "trace" | "reach") => {}
+        Some("replay" | "trace" | "reach" | "conform") => {}
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
     let verb = args[0].clone();
@@ -115,6 +126,12 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let file = file.ok_or(format!(
         "{verb} needs a scenario FILE (or - for standard input)"
     ))?;
+    if verb == "conform" {
+        if json || backend != Backend::Sim || !positional.is_empty() {
+            return Err("conform takes only a scenario and --seed".into());
+        }
+        return Ok(Command::Conform { file, seed });
+    }
     if verb == "replay" {
         return Ok(Command::Replay {
             file,
@@ -169,6 +186,7 @@ fn main() -> ExitCode {
             json,
             backend,
         } => replay(&file, seed, json, backend),
+        Command::Conform { file, seed } => conform(&file, seed),
         Command::Diagnose {
             file,
             seed,
@@ -193,6 +211,31 @@ fn failure(e: Error) -> ExitCode {
         Error::Backend { .. } | Error::Setup(_) => 1,
     };
     ExitCode::from(code)
+}
+
+/// Compares `file` on sim with a real Docker 20.10 here.
+fn conform(file: &str, seed: Option<u64>) -> ExitCode {
+    use docknet::conformance;
+    let scenario = match docknet::load(file) {
+        Ok(s) => s,
+        Err(e) => return failure(e),
+    };
+    if let Err(reason) = conformance::oracle::available() {
+        eprintln!("docknet: a real Docker 20.10 is not available here: {reason}");
+        return ExitCode::from(1);
+    }
+    let base = std::env::temp_dir().join(format!("docknet-conform-{}", std::process::id()));
+    match conformance::compare(&scenario, seed, &base) {
+        Ok(steps) => {
+            let equal = steps.iter().filter(|s| s.equal()).count();
+            for s in &steps {
+                print!("{}", s.describe());
+            }
+            println!("conformance: {equal}/{} steps equal", steps.len());
+            ExitCode::from(u8::from(equal != steps.len()))
+        }
+        Err(e) => failure(e),
+    }
 }
 
 /// Replays `file`, printing each step as soon as it has run.

@@ -87,6 +87,11 @@ impl Engine {
         self.ctr_sandbox_keys()
     }
 
+    /// Whether the daemon has made its sandbox key directory yet (with its first sandbox).
+    pub fn sandbox_dir_exists(&self) -> bool {
+        self.containers.netns_dir_made
+    }
+
     /// The namespace of a running container, by name, full ID or ID prefix.
     pub fn container_netns(&self, name_or_id: &str) -> Option<NetnsName> {
         self.ctr_container_netns(name_or_id)

@@ -74,6 +74,18 @@ impl KernelBackend {
         self.namespaces.get(ns).map(|n| n.fd.as_fd())
     }
 
+    /// Runs the host namespace's pending linkwatch work (bridges and their ports), for links
+    /// something else changed, such as a real dockerd sharing the namespace: afterwards its
+    /// carrier states read as they do once a moment has passed.
+    pub fn settle_host_links(&self) -> Result<(), KernelBackendError> {
+        let Some(host) = self.namespaces.get(&NetnsName::host()) else {
+            return Ok(());
+        };
+        self.rt
+            .block_on(crate::linkwatch::settle_bridges(&host.conn))
+            .map_err(|e| KernelBackendError::Io(std::io::Error::other(format!("{e:?}"))))
+    }
+
     /// Runs a real binary (ip, bridge, brctl, iptables-save) inside `ns` and collects its output.
     ///
     /// Meant for tools that only read. One that changes links bypasses the backend's ifindex

@@ -76,9 +76,11 @@ pub fn build(
     if !root.exists() {
         make_rootfs(&root, flavour)?;
     }
-    std::fs::write(root.join("docker-entrypoint.sh"), entrypoint(name, &config))
-        .map_err(|e| e.to_string())?;
-    set_executable(&root.join("docker-entrypoint.sh"))?;
+    // Images name it absolutely (nginx) or through PATH (postgres).
+    for path in ["docker-entrypoint.sh", "usr/local/bin/docker-entrypoint.sh"] {
+        std::fs::write(root.join(path), entrypoint(name, &config)).map_err(|e| e.to_string())?;
+        set_executable(&root.join(path))?;
+    }
     let tar = work.join("rootfs.tar");
     run(Command::new("tar")
         .arg("-C")
@@ -152,6 +154,7 @@ fn make_rootfs(root: &Path, flavour: Flavour) -> Result<(), String> {
         "www",
         "usr/bin",
         "usr/sbin",
+        "usr/local/bin",
         "lib64",
         "lib/x86_64-linux-gnu",
     ] {

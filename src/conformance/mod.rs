@@ -9,6 +9,7 @@
 pub mod images;
 pub mod normalise;
 pub mod oracle;
+pub mod order;
 
 use std::path::Path;
 

@@ -54,6 +54,18 @@ pub const NORMALISATIONS: &[Normalisation] = &[
         why: "bridges and host-side veths get random MACs (and IPv6 link-locals made from them); only Docker's 02:42:<IPv4> container MACs are deterministic",
     },
     Normalisation {
+        name: "name-order",
+        why: "listings ordered by random names or IDs (brctl show's bridges and ports, ls of sandbox keys, prune lists, a network's Containers map) are sorted after the names are numbered",
+    },
+    Normalisation {
+        name: "netns-gc",
+        why: "dockerd 20.10 unmounts a sandbox key at once but deletes the file only in a garbage collection every 60 s; ls of the real host lists only keys that are still namespaces",
+    },
+    Normalisation {
+        name: "linkwatch",
+        why: "the kernel reports a bridge's lost carrier up to a second late; the real host's links are settled before the next step, as time passes between typed commands",
+    },
+    Normalisation {
         name: "pids",
         why: "State.Pid is the container's process id on the host",
     },
@@ -86,6 +98,8 @@ static PADDING: LazyLock<Regex> = LazyLock::new(|| re(r" {2,}"));
 static LONG_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b[0-9a-f]{64}\b"));
 static SHORT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b[0-9a-f]{12}\b"));
 static VETH: LazyLock<Regex> = LazyLock::new(|| re(r"\bveth[0-9a-f]{7}\b"));
+static BRIDGE_ID: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b8000\.(([0-9a-f]{1,2}:){5}[0-9a-f]{1,2})\b"));
 static MAC: LazyLock<Regex> = LazyLock::new(|| re(r"\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b"));
 static LINK_LOCAL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\bfe80::([0-9a-f]{1,4}):([0-9a-f]{1,2})ff:fe([0-9a-f]{1,2}):([0-9a-f]{1,4})\b")
@@ -161,11 +175,26 @@ impl Normaliser {
                 format!("<veth {}>", self.veths.number(&c[0]))
             })
             .into_owned();
+        s = self.bridge_ids(&s);
         s = self.link_locals(&s);
         s = self.macs(&s);
         s = PID.replace_all(&s, "\"Pid\": <pid>").into_owned();
         s = COUNTERS.replace_all(&s, "[<n>:<n>]").into_owned();
-        RTT.replace_all(&s, "<rtt>").into_owned()
+        s = RTT.replace_all(&s, "<rtt>").into_owned();
+        super::order::sorted(command, &s)
+    }
+
+    /// `ip -d` prints a bridge id's MAC without leading zeros (`8000.2:42:ac:11:0:2`).
+    fn bridge_ids(&mut self, s: &str) -> String {
+        BRIDGE_ID
+            .replace_all(s, |c: &Captures| {
+                let mac: Vec<String> = c[1].split(':').map(|b| format!("{:0>2}", b)).collect();
+                match self.random_mac(&mac.join(":")) {
+                    Some(n) => format!("8000.<mac {n}>"),
+                    None => c[0].to_string(),
+                }
+            })
+            .into_owned()
     }
 
     fn ids(&mut self, s: &str) -> String {

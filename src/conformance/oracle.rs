@@ -6,7 +6,9 @@
 //! `../shared/oracle/` runs them): dockerd needs a private `/run` (its own containerd and
 //! shim sockets, `xtables.lock`, and no `/run/systemd/system`, so the cgroupfs driver), a
 //! private `/etc/docker` (it writes `key.json`) and `/opt` (containerd's opt plugin creates
-//! `/opt/containerd`); everything it keeps goes under `--data-root`/`--exec-root`. It
+//! `/opt/containerd`); it keeps its data under `--data-root` and runs with its default
+//! exec-root `/var/run/docker` inside the private `/run`, so sandbox keys are where steps
+//! look for them (`ls /var/run/docker/netns`, `nsenter --net=...`). It
 //! programs iptables through the machine's default alternative (nft), as the backend does.
 //!
 //! Nothing touches the machine's own namespaces: dockerd joins the backend's host namespace
@@ -39,7 +41,7 @@ mount -n -t tmpfs -o mode=755,size=64m tmpfs /run
 mount -n --bind "$BASE/etc-docker" /etc/docker
 mount -n -t tmpfs -o mode=755,size=16m tmpfs /opt
 exec "$DOCKERD" -H "unix://$BASE/docker.sock" --data-root "$BASE/data" \
-    --exec-root "$BASE/exec" --pidfile "$BASE/dockerd.pid" --storage-driver overlay2 \
+    --exec-root /var/run/docker --pidfile "$BASE/dockerd.pid" --storage-driver overlay2 \
     --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$CGROUP" "$@"
 "#;
 
@@ -93,7 +95,7 @@ impl Oracle {
             .apply_all(&ops)
             .map_err(|(i, e)| format!("host {:?}: {e}", ops[i]))?;
         let _ = std::fs::remove_dir_all(base);
-        for dir in ["etc-docker", "data", "exec"] {
+        for dir in ["etc-docker", "data"] {
             std::fs::create_dir_all(base.join(dir)).map_err(|e| e.to_string())?;
         }
         std::fs::create_dir_all("/etc/docker").map_err(|e| format!("/etc/docker: {e}"))?;
@@ -106,7 +108,14 @@ impl Oracle {
             dockerd: None,
         };
         oracle.spawn_dockerd(scenario)?;
-        oracle.wait_until_up()?;
+        if let Err(first) = oracle.wait_until_up() {
+            // A loaded machine can make dockerd give up waiting for its containerd; once more.
+            oracle.stop_daemon();
+            oracle.spawn_dockerd(scenario)?;
+            oracle
+                .wait_until_up()
+                .map_err(|e| format!("{e} (and before: {first})"))?;
+        }
         Ok(oracle)
     }
 
@@ -207,10 +216,36 @@ impl Oracle {
             Some((ls, _)) if ls == "ls" || ls == "nsenter" => self.in_daemon_namespaces(argv),
             Some(_) => self.backend.run_in_netns(&NetnsName::host(), argv),
         };
-        match result {
+        // The "linkwatch" normalisation: what the step changed settles before the next one.
+        let _ = self.backend.settle_host_links();
+        let mut out = match result {
             Ok(out) => self.output(out),
-            Err(e) => CommandOutput::fail(format!("conformance: {}: {e}\n", argv[0]), 127),
+            Err(e) => return CommandOutput::fail(format!("conformance: {}: {e}\n", argv[0]), 127),
+        };
+        if argv[0] == "ls" && argv.iter().any(|a| a.starts_with("/var/run/docker/netns")) {
+            out.stdout = self.live_sandbox_keys(&out.stdout);
         }
+        out
+    }
+
+    /// The "netns-gc" normalisation: `ls` output less the sandbox keys that are no longer
+    /// mounted namespaces (files awaiting dockerd's periodic garbage collection).
+    fn live_sandbox_keys(&self, listing: &str) -> String {
+        let Some(pid) = self.dockerd else {
+            return listing.to_string();
+        };
+        let mounts = std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).unwrap_or_default();
+        // mountinfo's fifth field is the mount point (`/run/docker/netns/<key>`).
+        let live: Vec<&str> = mounts
+            .lines()
+            .filter_map(|l| l.split(' ').nth(4))
+            .filter_map(|m| m.strip_prefix("/run/docker/netns/"))
+            .collect();
+        listing
+            .lines()
+            .filter(|name| live.contains(name))
+            .map(|name| format!("{name}\n"))
+            .collect()
     }
 
     fn run_docker(&self, args: &[String]) -> std::io::Result<Output> {
@@ -228,8 +263,16 @@ impl Oracle {
                     format!("unix://{}/docker.sock", self.base.display()),
                 )
                 .env("DOCKER_CONFIG", self.base.join("cli"))
-                .stdin(Stdio::null());
-            return cmd.output();
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            // Its stdin stays open and silent until the command ends: at end of input
+            // `script` would type an EOF into the terminal, which echoes.
+            let mut child = cmd.spawn()?;
+            let stdin = child.stdin.take();
+            let out = child.wait_with_output();
+            drop(stdin);
+            return out;
         }
         self.cli(args).output()
     }
@@ -249,9 +292,7 @@ impl Oracle {
     fn output(&self, out: Output) -> CommandOutput {
         let base = self.base.display().to_string();
         let fix = |b: &[u8]| {
-            String::from_utf8_lossy(b)
-                .replace(&format!("{base}/data"), "/var/lib/docker")
-                .replace(&format!("{base}/exec"), "/var/run/docker")
+            String::from_utf8_lossy(b).replace(&format!("{base}/data"), "/var/lib/docker")
         };
         CommandOutput {
             stdout: fix(&out.stdout),
@@ -261,6 +302,13 @@ impl Oracle {
     }
 
     fn stop(&mut self) {
+        self.stop_daemon();
+        remove_cgroups(&self.cgroup, Duration::from_secs(10));
+        let _ = std::fs::remove_dir_all(&self.base);
+    }
+
+    /// Removes every container, then ends dockerd (and with it containerd) by PID.
+    fn stop_daemon(&mut self) {
         if let Ok(ids) = self.docker(&["ps".into(), "-aq".into()]) {
             let ids: Vec<String> = String::from_utf8_lossy(&ids.stdout)
                 .split_whitespace()
@@ -287,8 +335,6 @@ impl Oracle {
                 let _ = child.wait();
             }
         }
-        remove_cgroups(&self.cgroup);
-        let _ = std::fs::remove_dir_all(&self.base);
     }
 }
 
@@ -320,23 +366,34 @@ fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// The cgroups dockerd made under `--cgroup-parent` (cgroup v1 controllers or v2).
-fn remove_cgroups(parent: &str) {
+/// The cgroups dockerd made under `--cgroup-parent` (cgroup v1 controllers or v2), deepest
+/// first; a cgroup is busy until the kernel has reaped its last task, so this retries.
+fn remove_cgroups(parent: &str, patience: Duration) {
     let Ok(controllers) = std::fs::read_dir("/sys/fs/cgroup") else {
         return;
     };
-    let mut dirs: Vec<PathBuf> = controllers
+    let mut roots: Vec<PathBuf> = controllers
         .flatten()
         .map(|c| c.path().join(parent))
         .chain([Path::new("/sys/fs/cgroup").join(parent)])
         .filter(|d| d.is_dir())
         .collect();
-    dirs.dedup();
-    for dir in dirs {
-        // Children first: rmdir only removes empty cgroups.
-        let _ = Command::new("find")
-            .arg(&dir)
-            .args(["-depth", "-type", "d", "-exec", "rmdir", "{}", ";"])
-            .status();
+    roots.sort();
+    roots.dedup();
+    let deadline = Instant::now() + patience;
+    for root in roots {
+        let mut dirs = vec![root.clone()];
+        let mut i = 0;
+        while i < dirs.len() {
+            if let Ok(entries) = std::fs::read_dir(&dirs[i]) {
+                dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+            }
+            i += 1;
+        }
+        for dir in dirs.iter().rev() {
+            while std::fs::remove_dir(dir).is_err() && dir.exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
     }
 }

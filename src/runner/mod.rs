@@ -105,6 +105,19 @@ pub fn run_step<T>(
     answer
 }
 
+/// `docker exec` of a program the image lacks, as CLI 20.10 prints runc 1.1.5's refusal (on
+/// stdout, status 126; seen with the conformance runner).
+fn exec_not_found(program: &str) -> CommandOutput {
+    CommandOutput {
+        stdout: format!(
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: \
+             \"{program}\": executable file not found in $PATH: unknown\n"
+        ),
+        stderr: String::new(),
+        exit: 126,
+    }
+}
+
 /// A started host: the kernel, the daemon, and the scenario's own MAC source.
 pub struct Runner<'k> {
     kernel: Observed<'k>,
@@ -287,6 +300,11 @@ impl<'k> Runner<'k> {
         let Some(ns) = self.engine.container_netns(container) else {
             return Outcome::plain(self.exec_refusal(container));
         };
+        if net::flavour(&self.engine, &ns) == clients::Flavour::Busybox
+            && !clients::busybox_applets::has(&cmd[0])
+        {
+            return Outcome::plain(exec_not_found(&cmd[0]));
+        }
         if matches!(cmd[0].as_str(), "bash" | "sh" | "ash") && cmd.len() == 1 {
             return Outcome::plain(CommandOutput::fail(
                 format!(
@@ -395,7 +413,10 @@ impl<'k> Runner<'k> {
     fn ls(&self, argv: &[String]) -> CommandOutput {
         let paths: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-1").collect();
         match paths.as_slice() {
-            [dir] if matches!(dir.trim_end_matches('/'), NETNS_DIR | "/run/docker/netns") => {
+            [dir]
+                if matches!(dir.trim_end_matches('/'), NETNS_DIR | "/run/docker/netns")
+                    && self.engine.sandbox_dir_exists() =>
+            {
                 let mut names: Vec<String> = self
                     .engine
                     .sandbox_keys()

@@ -91,8 +91,10 @@ impl Engine {
         ip: Option<&str>,
         mut aliases: Vec<String>,
     ) -> Result<(), EngineError> {
-        let net = self.network(network)?.clone();
+        // The daemon looks the container up first (conformance: `network connect n1 c3` with
+        // neither present answers "No such container: c3").
         let idx = self.containers.find(container)?;
+        let net = self.network(network)?.clone();
         let ip: Option<Ipv4Addr> = match ip {
             Some(s) => Some(options::parse_ip(s).map_err(EngineError::Message)?),
             None => None,

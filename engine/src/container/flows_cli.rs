@@ -13,7 +13,11 @@ fn error_texts() {
     let out = docker(&mut e, &mut k, "run -d --name test1 bbref");
     assert_eq!(out.stderr, format!("docker: Error response from daemon: Conflict. The container name \"/test1\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n"));
     assert_eq!(out.exit, 125);
-    let out = docker(&mut e, &mut k, "run -d --name t-ip --ip 172.17.0.50 bbref");
+    let out = docker(
+        &mut e,
+        &mut k,
+        "run -d --name t-ip --network bridge --ip 172.17.0.50 bbref",
+    );
     assert_eq!(out.stderr, "docker: Error response from daemon: user specified IP address is supported on user defined networks only.\n");
     assert_eq!(
         docker(&mut e, &mut k, "rm nope").stderr,

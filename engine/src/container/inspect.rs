@@ -14,6 +14,12 @@ use crate::engine::Engine;
 use crate::kernel::Kernel;
 use crate::output::CommandOutput;
 
+/// What HostConfig's throttle-device lists and `Ulimits` hold when `docker run` set none:
+/// the daemon stores what the client sent, and CLI 20.10 sends `null` there (seen with the
+/// conformance runner against dockerd 20.10.24; CLI 28 sends `[]`, as the recordings in
+/// `../shared/reference/dockerd-20.10/`, made with CLI 28.2, show).
+const CLI_UNSET_LIST: Value = Value::Null;
+
 /// Go's zero `time.Time` as JSON prints it.
 const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
@@ -98,10 +104,10 @@ fn host_config(c: &Container) -> Value {
         "CgroupParent": "",
         "BlkioWeight": 0,
         "BlkioWeightDevice": [],
-        "BlkioDeviceReadBps": [],
-        "BlkioDeviceWriteBps": [],
-        "BlkioDeviceReadIOps": [],
-        "BlkioDeviceWriteIOps": [],
+        "BlkioDeviceReadBps": CLI_UNSET_LIST,
+        "BlkioDeviceWriteBps": CLI_UNSET_LIST,
+        "BlkioDeviceReadIOps": CLI_UNSET_LIST,
+        "BlkioDeviceWriteIOps": CLI_UNSET_LIST,
         "CpuPeriod": 0,
         "CpuQuota": 0,
         "CpuRealtimePeriod": 0,
@@ -118,7 +124,7 @@ fn host_config(c: &Container) -> Value {
         "MemorySwappiness": null,
         "OomKillDisable": false,
         "PidsLimit": null,
-        "Ulimits": [],
+        "Ulimits": CLI_UNSET_LIST,
         "CpuCount": 0,
         "CpuPercent": 0,
         "IOMaximumIOps": 0,

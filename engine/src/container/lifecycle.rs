@@ -227,6 +227,7 @@ impl Engine {
                 }
                 open_listeners(&mut plan, &listen_ns, &self.containers.list[idx].listeners);
                 plan.apply(k).map_err(|e| (e.into(), true))?;
+                self.containers.netns_dir_made = true;
                 if host {
                     self.containers.default_key_made = true;
                 }
@@ -360,6 +361,8 @@ impl Engine {
             ports,
             gateway_endpoint: gw,
         };
+        // libnetwork makes the key directory before the namespace, for good.
+        self.containers.netns_dir_made = true;
         let mut plan = Plan::new();
         endpoint::sandbox_create(&mut plan, key);
         for ep in &eps {

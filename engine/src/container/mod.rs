@@ -55,6 +55,9 @@ pub struct Containers {
     pub(crate) ports: PortAllocator,
     /// Whether `/var/run/docker/netns/default` exists (made by the first host-mode sandbox).
     pub(crate) default_key_made: bool,
+    /// Whether `/var/run/docker/netns` exists: libnetwork makes it with the first sandbox
+    /// and never removes it (the conformance runner saw `ls` fail on a fresh 20.10 host).
+    pub(crate) netns_dir_made: bool,
     /// The last PID handed out.
     pub(crate) next_pid: u32,
     /// Images pulled so far (`name:tag`), which `docker info` counts.

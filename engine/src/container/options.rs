@@ -305,7 +305,29 @@ pub fn parse(args: &[String]) -> Result<RunOptions, OptionsError> {
     o.image = image.clone();
     o.cmd = args[i + 1..].to_vec();
     check_restart(&o)?;
+    attach_endpoint_options(&mut o)?;
     Ok(o)
+}
+
+/// CLI 20.10 gives `--ip` and `--network-alias` to the `--network` they come with: without
+/// one they are dropped (the container gets the default bridge's next address, no alias),
+/// and aliases for a network mode that is not user-defined are refused before any request
+/// (both seen with the conformance runner against 20.10.24; `--network bridge --ip` still
+/// reaches the daemon, which refuses it).
+fn attach_endpoint_options(o: &mut RunOptions) -> Result<(), OptionsError> {
+    let Some(mode) = o.network.as_deref() else {
+        o.ip = None;
+        o.aliases.clear();
+        return Ok(());
+    };
+    let user_defined =
+        !matches!(mode, "default" | "bridge" | "host" | "none") && !mode.starts_with("container:");
+    if !user_defined && !o.aliases.is_empty() {
+        return Err(OptionsError::Conflict(
+            "network-scoped aliases are only supported for user-defined networks".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `--name=v`, `--name v`, `--rm`.

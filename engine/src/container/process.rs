@@ -78,7 +78,8 @@ pub fn classify(entrypoint: Option<&[String]>, cmd: &[String], interactive: bool
             }
         }
         "sh" | "ash" | "bash" if args.len() == 2 && args[0] == "-c" => script(&args[1]),
-        "ip" => Program::Tool(cmd.to_vec()),
+        // The network clients the runner answers (nc stays a server: `nc -l` is the common use).
+        "ip" | "ping" | "wget" | "curl" => Program::Tool(cmd.to_vec()),
         n if LONG_RUNNING.contains(&n) => Program::LongRunning,
         _ => simple(name, args).map_or(Program::Unknown, Program::Finite),
     }
@@ -280,7 +281,11 @@ mod tests {
             classify(None, &v("ip addr"), false),
             Program::Tool(v("ip addr"))
         );
-        assert_eq!(classify(None, &v("wget x"), false), Program::Unknown);
+        assert_eq!(
+            classify(None, &v("wget x"), false),
+            Program::Tool(v("wget x"))
+        );
+        assert_eq!(classify(None, &v("frobnicate"), false), Program::Unknown);
         let ep = v("/docker-entrypoint.sh");
         assert_eq!(
             classify(Some(&ep), &v("nginx"), false),

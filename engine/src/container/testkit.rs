@@ -82,6 +82,19 @@ pub fn normalise(s: &str) -> String {
                 }
             }
         }
+        // The recordings were made with CLI 28.2, which sends `[]` where CLI 20.10 sends
+        // `null` (HostConfig's throttle-device lists and Ulimits): compare as 20.10's.
+        for key in [
+            "\"BlkioDeviceReadBps\"",
+            "\"BlkioDeviceWriteBps\"",
+            "\"BlkioDeviceReadIOps\"",
+            "\"BlkioDeviceWriteIOps\"",
+            "\"Ulimits\"",
+        ] {
+            if l.trim_start().starts_with(key) {
+                l = l.replace(": [],", ": null,");
+            }
+        }
         if let Some(p) = l.find("\"Pid\": ") {
             l = format!("{}\"Pid\": <PID>,", &l[..p]);
         }

@@ -6,6 +6,7 @@
 //!
 //! [`Kernel::probe`]: docknet_engine::Kernel::probe
 
+pub mod busybox_applets;
 pub mod curl;
 pub mod nc;
 pub mod ping;
