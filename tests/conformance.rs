@@ -109,7 +109,7 @@ fn run(name: &str, file: &str, text: &str) -> Result<Completion, Failed> {
 fn accepted(name: &str, command: &str) -> bool {
     ACCEPTED
         .iter()
-        .any(|(s, c)| (s == name || s == "*") && c == command)
+        .any(|(s, c)| (s == name || s == "*") && (c == command || c == "*"))
 }
 
 /// The README table's rows: `| scenario | `$ command` | why |`.
@@ -124,7 +124,11 @@ fn accepted_differences() -> Vec<(String, String)> {
         .filter_map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             let scenario = cells.get(1)?.trim_matches('`');
-            let command = cells.get(2)?.strip_prefix("`$ ")?.strip_suffix('`')?;
+            let cell = *cells.get(2)?;
+            let command = match cell {
+                "*" => "*",
+                _ => cell.strip_prefix("`$ ")?.strip_suffix('`')?,
+            };
             Some((scenario.to_string(), command.replace("\\|", "|")))
         })
         .collect()
