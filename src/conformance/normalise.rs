@@ -70,6 +70,10 @@ pub const NORMALISATIONS: &[Normalisation] = &[
         why: "State.Pid is the container's process id on the host",
     },
     Normalisation {
+        name: "bridge-timers",
+        why: "ip -d shows a bridge's running timers (gc_timer, forward_delay_timer, ...) counting down",
+    },
+    Normalisation {
         name: "packet-counters",
         why: "iptables counters count real traffic; docknet keeps none",
     },
@@ -107,6 +111,7 @@ static LINK_LOCAL: LazyLock<Regex> = LazyLock::new(|| {
 static IPV4: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"));
 static PID: LazyLock<Regex> = LazyLock::new(|| re(r#""Pid": \d+"#));
 static COUNTERS: LazyLock<Regex> = LazyLock::new(|| re(r"\[\d+:\d+\]"));
+static TIMER: LazyLock<Regex> = LazyLock::new(|| re(r"(_timer) +\d+\.\d\d"));
 static RTT: LazyLock<Regex> =
     LazyLock::new(|| re(r"time[=<]\d+(\.\d+)? ?ms|time \d+ms|(min/avg/max(/mdev)?) = [\d./]+ ms"));
 static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\b[a-z]+_[a-z]+\b"));
@@ -168,6 +173,7 @@ impl Normaliser {
         if is_table(command) {
             s = PADDING.replace_all(&s, "  ").into_owned();
         }
+        s = super::order::sorted(command, &s, &|line| self.key(line));
         s = self.ids(&s);
         s = self.generated_names(&s);
         s = VETH
@@ -179,9 +185,22 @@ impl Normaliser {
         s = self.link_locals(&s);
         s = self.macs(&s);
         s = PID.replace_all(&s, "\"Pid\": <pid>").into_owned();
+        s = TIMER.replace_all(&s, "$1 <t>").into_owned();
         s = COUNTERS.replace_all(&s, "[<n>:<n>]").into_owned();
         s = RTT.replace_all(&s, "<rtt>").into_owned();
-        super::order::sorted(command, &s)
+        super::order::sorted_after(command, &s)
+    }
+
+    /// A line's sort key: IDs and veth names met before shown by number, others as `~`.
+    fn key(&self, line: &str) -> String {
+        let known = |n: &Numbering, t: &str, what: &str| {
+            n.0.get(t)
+                .map_or("~".to_string(), |k| format!("<{what} {k}>"))
+        };
+        let s = LONG_ID.replace_all(line, |c: &Captures| known(&self.ids, &c[0][..12], "id"));
+        let s = SHORT_ID.replace_all(&s, |c: &Captures| known(&self.ids, &c[0], "id"));
+        VETH.replace_all(&s, |c: &Captures| known(&self.veths, &c[0], "veth"))
+            .into_owned()
     }
 
     /// `ip -d` prints a bridge id's MAC without leading zeros (`8000.2:42:ac:11:0:2`).

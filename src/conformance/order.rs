@@ -6,14 +6,26 @@
 //! deleted in Go map order; Go's JSON encoder sorts a map's keys, so `docker network inspect`
 //! orders `Containers` by random container IDs.
 
-/// `text` (already numbered) with its randomly ordered listings sorted.
-pub fn sorted(command: &str, text: &str) -> String {
+/// How a line sorts: its text with the random names already numbered shown by number.
+pub type Key<'a> = &'a dyn Fn(&str) -> String;
+
+/// `text` with its randomly ordered listings sorted by `key`, before the numbering: names
+/// met earlier (a network's bridge, a container's ID) order the listing, so the names first
+/// met inside it are numbered in the same order on both hosts.
+pub fn sorted(command: &str, text: &str, key: Key) -> String {
     let words: Vec<&str> = command.split_whitespace().collect();
     match words.as_slice() {
-        ["brctl", "show", ..] => brctl_show(text),
-        ["ls", ..] => lines_sorted(text),
-        ["docker", _, "prune", ..] => runs_sorted(text),
-        ["docker", "network", "inspect", ..] => containers_sorted(text),
+        ["brctl", "show", ..] => brctl_show(text, key),
+        ["docker", _, "prune", ..] => runs_sorted(text, key),
+        ["docker", "network", "inspect", ..] => containers_sorted(text, key),
+        _ => text.to_string(),
+    }
+}
+
+/// `text` (numbered) with listings of names all met there sorted: `ls` of sandbox keys.
+pub fn sorted_after(command: &str, text: &str) -> String {
+    match command.split_whitespace().next() {
+        Some("ls") => lines_sorted(text),
         _ => text.to_string(),
     }
 }
@@ -25,26 +37,26 @@ fn lines_sorted(text: &str) -> String {
 }
 
 /// Sorts each run of lines between headers (`Deleted Containers:`) and blank lines.
-fn runs_sorted(text: &str) -> String {
+fn runs_sorted(text: &str, key: Key) -> String {
     let mut out: Vec<&str> = Vec::new();
     let mut run: Vec<&str> = Vec::new();
     for line in text.lines() {
         if line.is_empty() || line.ends_with(':') {
-            run.sort();
+            run.sort_by_key(|l| key(l));
             out.append(&mut run);
             out.push(line);
         } else {
             run.push(line);
         }
     }
-    run.sort();
+    run.sort_by_key(|l| key(l));
     out.append(&mut run);
     join(&out, text)
 }
 
 /// brctl's table: the header, then per bridge its line (with the first port) and one
 /// line per further port.
-fn brctl_show(text: &str) -> String {
+fn brctl_show(text: &str, key: Key) -> String {
     let mut lines = text.lines();
     let Some(header) = lines.next() else {
         return text.to_string();
@@ -66,10 +78,10 @@ fn brctl_show(text: &str) -> String {
             ));
         }
     }
-    bridges.sort();
+    bridges.sort_by_key(|b| key(&b.0));
     let mut out = vec![header.to_string()];
     for (head, mut ports) in bridges {
-        ports.sort();
+        ports.sort_by_key(|p| key(p));
         out.push(format!(
             "{head}{}",
             ports.first().map_or("", String::as_str)
@@ -81,7 +93,7 @@ fn brctl_show(text: &str) -> String {
 }
 
 /// Sorts the entries of each `"Containers": {...}` object by their (numbered) keys.
-fn containers_sorted(text: &str) -> String {
+fn containers_sorted(text: &str, key: Key) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
@@ -111,7 +123,7 @@ fn containers_sorted(text: &str) -> String {
                 *last = last.trim_end_matches(',').to_string();
             }
         }
-        entries.sort();
+        entries.sort_by_key(|e| e.first().map(|l| key(l)));
         let n = entries.len();
         for (k, entry) in entries.into_iter().enumerate() {
             let last = entry.len() - 1;
@@ -143,7 +155,7 @@ mod tests {
         let t = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n\
                  br-<id 2>\t\t8000.<id 7>\tno\t\t<veth 2>\n\t\t\t\t\t\t\t<veth 1>\n\
                  br-<id 1>\t\t8000.<id 6>\tno\t\t\n";
-        let out = sorted("brctl show", t);
+        let out = sorted("brctl show", t, &|l| l.to_string());
         assert_eq!(
             out,
             "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n\
@@ -155,7 +167,7 @@ mod tests {
     #[test]
     fn containers_entries_sorted_with_commas_fixed() {
         let t = "        \"Containers\": {\n            \"<id 9>\": {\n                \"Name\": \"b\"\n            },\n            \"<id 3>\": {\n                \"Name\": \"a\",\n                \"X\": 1\n            }\n        },\n";
-        let out = sorted("docker network inspect n", t);
+        let out = sorted("docker network inspect n", t, &|l| l.to_string());
         assert_eq!(out, "        \"Containers\": {\n            \"<id 3>\": {\n                \"Name\": \"a\",\n                \"X\": 1\n            },\n            \"<id 9>\": {\n                \"Name\": \"b\"\n            }\n        },\n");
     }
 
@@ -163,7 +175,7 @@ mod tests {
     fn prune_runs_sorted() {
         let t = "Deleted Containers:\n<id 9>\n<id 3>\n\nTotal reclaimed space: 0B\n";
         assert_eq!(
-            sorted("docker container prune -f", t),
+            sorted("docker container prune -f", t, &|l| l.to_string()),
             "Deleted Containers:\n<id 3>\n<id 9>\n\nTotal reclaimed space: 0B\n"
         );
     }
