@@ -10,7 +10,7 @@
 //! Needs root and Debian's `docker.io` (dockerd and CLI 20.10) and `busybox-static`; without
 //! them the trials are ignored with the reason, and with `CI` set they fail. Generated
 //! sequences: `DOCKNET_CONFORMANCE_CASES` (default 3). One trial's report goes to
-//! `target/conformance/<name>.txt`.
+//! `target/conformance/<name>.txt`, beside the scenario it ran (`<name>.scn`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,6 +85,7 @@ fn run(name: &str, file: &str, text: &str) -> Result<Completion, Failed> {
     let report: String = steps.iter().map(StepComparison::describe).collect();
     let dir = Path::new(ROOT).join("target/conformance");
     let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.scn")), text);
     let _ = std::fs::write(
         dir.join(format!("{name}.txt")),
         format!("{file}: {equal}/{} steps equal\n{report}", steps.len()),

@@ -3,7 +3,7 @@
 //! container: `ip-batch`) and the fastest one `ip` allows (peer created in place:
 //! `ip-batch-lean`). Needs root; without it, prints why and exits (fails when `CI` is set).
 //! Run: `cargo bench -p docknet-kernel --bench attach` (criterion groups, then a summary
-//! table of medians and ratios).
+//! table from interleaved runs: medians and medians of pairwise ratios).
 //!
 //! Per container, the ops docknet's engine sends for `docker run` (see [`attach`]): netns,
 //! veth (host end enslaved to docker0 and up), peer moved into the netns, renamed eth0, MAC,
@@ -208,33 +208,41 @@ fn bench(c: &mut Criterion, k: &mut KernelBackend, kip: &mut KernelBackend) {
     g.finish();
 }
 
-/// Median of `runs` measurements, in ms per container.
-fn per_container(
-    runs: usize,
-    n: u32,
-    k: &mut KernelBackend,
-    f: impl Fn(&mut KernelBackend, u32) -> Duration,
-) -> f64 {
-    let mut v: Vec<f64> = (0..runs)
-        .map(|_| f(k, n).as_secs_f64() * 1e3 / f64::from(n))
-        .collect();
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[runs / 2]
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    v[v.len() / 2]
 }
 
-/// A plain table with the ratios the issue asks for.
+/// Interleaved pairs (rtnl, lean ip, Docker-order ip, rtnl, ...): each ratio compares runs
+/// made moments apart, so the machine's drift (which moved a plain median 2x between runs)
+/// cancels; the table shows medians of ms per container and medians of the pairwise ratios.
 fn summary(k: &mut KernelBackend, kip: &mut KernelBackend) {
-    println!("\nms per container (median of 5)");
+    const PAIRS: usize = 9;
+    println!("\nms per container, medians of {PAIRS} interleaved runs; ratios are medians of pairwise ratios");
     println!("N      rtnl   ip-docker-order  ratio   ip-peer-in-place  ratio   teardown");
     for n in SIZES {
-        let r = per_container(5, n, k, rtnl_attach);
-        let ip = per_container(5, n, kip, |k, n| ip_attach(k, n, IpStyle::DockerOrder));
-        let lean = per_container(5, n, kip, |k, n| ip_attach(k, n, IpStyle::PeerInPlace));
-        let td = per_container(5, n, k, rtnl_teardown);
+        let per = |d: Duration| d.as_secs_f64() * 1e3 / f64::from(n);
+        let (mut r, mut ip, mut lean, mut td) = (vec![], vec![], vec![], vec![]);
+        let (mut ip_ratio, mut lean_ratio) = (vec![], vec![]);
+        for _ in 0..PAIRS {
+            let a = per(rtnl_attach(k, n));
+            let b = per(ip_attach(kip, n, IpStyle::PeerInPlace));
+            let c = per(ip_attach(kip, n, IpStyle::DockerOrder));
+            td.push(per(rtnl_teardown(k, n)));
+            lean_ratio.push(b / a);
+            ip_ratio.push(c / a);
+            r.push(a);
+            lean.push(b);
+            ip.push(c);
+        }
         println!(
-            "{n:<4} {r:7.3}  {ip:15.3}  {:5.1}x  {lean:16.3}  {:5.1}x  {td:8.3}",
-            ip / r,
-            lean / r
+            "{n:<4} {:7.3}  {:15.3}  {:5.1}x  {:16.3}  {:5.1}x  {:8.3}",
+            median(r),
+            median(ip),
+            median(ip_ratio),
+            median(lean),
+            median(lean_ratio),
+            median(td)
         );
     }
 }

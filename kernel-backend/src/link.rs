@@ -239,6 +239,7 @@ fn to_link(m: &LinkMessage) -> Link {
     let mut kind = None;
     let mut peer_index = None;
     let mut peer_nsid = None;
+    let mut tso_max_size = 65536;
     for attr in &m.attributes {
         match attr {
             LinkAttribute::IfName(n) => link.name = n.clone(),
@@ -252,6 +253,7 @@ fn to_link(m: &LinkMessage) -> Link {
             LinkAttribute::Link(i) => peer_index = Some(*i),
             LinkAttribute::LinkNetNsId(n) if *n >= 0 => peer_nsid = Some(*n as u32),
             LinkAttribute::OperState(s) => link.operstate = operstate(*s),
+            LinkAttribute::TsoMaxSize(v) => tso_max_size = *v,
             LinkAttribute::LinkInfo(infos) => {
                 for info in infos {
                     match info {
@@ -260,7 +262,10 @@ fn to_link(m: &LinkMessage) -> Link {
                             let stp = opts.iter().any(
                                 |o| matches!(o, InfoBridge::StpState(s) if u32::from(*s) != 0),
                             );
-                            link.kind = LinkKind::Bridge { stp };
+                            link.kind = LinkKind::Bridge {
+                                stp,
+                                tso_max_size: 0,
+                            };
                         }
                         LinkInfo::PortData(InfoPortData::BridgePort(opts)) => {
                             for o in opts {
@@ -282,8 +287,11 @@ fn to_link(m: &LinkMessage) -> Link {
     }
     link.kind = match kind {
         Some(InfoKind::Bridge) => match link.kind {
-            LinkKind::Bridge { stp } => LinkKind::Bridge { stp },
-            _ => LinkKind::Bridge { stp: false },
+            LinkKind::Bridge { stp, .. } => LinkKind::Bridge { stp, tso_max_size },
+            _ => LinkKind::Bridge {
+                stp: false,
+                tso_max_size,
+            },
         },
         Some(InfoKind::Veth) => {
             link.peer = peer_index.map(|ifindex| Peer {

@@ -24,7 +24,13 @@ fn docker_attach_reads_back_like_ip_shows_it() {
     // moved peer keeps 3 in the container because 3 is free there.
     let br = host.link_by_name("docker0").unwrap();
     assert_eq!(br.ifindex, 2);
-    assert_eq!(br.kind, LinkKind::Bridge { stp: false });
+    assert_eq!(
+        br.kind,
+        LinkKind::Bridge {
+            stp: false,
+            tso_max_size: 65536
+        }
+    );
     assert_eq!(br.mac, mac("02:42:9f:00:00:01"));
     assert!(br.up && br.lower_up);
     let veth = host.link_by_name("veth0000000").unwrap();

@@ -97,6 +97,7 @@ impl Sim {
         let port_no = self.free_port_no(br);
         if let DevKind::Bridge(b) = &mut self.dev_mut(br).kind {
             b.ports.push(port);
+            b.gso_limits_set = true;
         }
         let p = self.dev_mut(port);
         p.master = Some(br);
@@ -119,6 +120,7 @@ impl Sim {
         self.stp_disable_port(port);
         if let DevKind::Bridge(b) = &mut self.dev_mut(br).kind {
             b.ports.retain(|p| *p != port);
+            b.gso_limits_set = true;
         }
         let p = self.dev_mut(port);
         p.master = None;

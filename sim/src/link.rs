@@ -50,6 +50,9 @@ pub(crate) struct BridgeState {
     pub(crate) ports: Vec<DevId>,
     /// MTU set by the user: the bridge then stops following its ports' minimum.
     pub(crate) mtu_set_by_user: bool,
+    /// `br_set_gso_limits` has run (a port joined or left): TSO max is then the ports'
+    /// minimum, 524280 for veths and for none.
+    pub(crate) gso_limits_set: bool,
 }
 
 /// One device.

@@ -95,7 +95,10 @@ impl Sim {
     fn observe_link(&self, net: NetId, nsid_of: &BTreeMap<NetId, u32>, dev: &Dev) -> Link {
         let kind = match dev.kind {
             DevKind::Loopback => LinkKind::Loopback,
-            DevKind::Bridge(_) => LinkKind::Bridge { stp: false },
+            DevKind::Bridge(ref b) => LinkKind::Bridge {
+                stp: false,
+                tso_max_size: if b.gso_limits_set { 524_280 } else { 65536 },
+            },
             DevKind::Veth { .. } => LinkKind::Veth,
         };
         let peer = dev.peer().map(|p| {

@@ -51,7 +51,7 @@ fn bridge_text(ns: &Netns, br: &Link, stp: bool) -> String {
 pub fn show(ns: &Netns, names: &[String]) -> CommandOutput {
     let mut out = CommandOutput::default();
     let as_bridge = |l: &Link| match l.kind {
-        LinkKind::Bridge { stp } => Some(stp),
+        LinkKind::Bridge { stp, .. } => Some(stp),
         _ => None,
     };
     if names.is_empty() {

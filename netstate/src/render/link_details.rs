@@ -7,8 +7,8 @@
 //! that count down in the real kernel and cannot be reproduced: the bridge's `gc_timer`
 //! (printed here as on a down bridge, `0.00`) and a port's `forward_delay_timer` (printed as
 //! once it expired, `0.00`); comparisons against the real tool must mask them.
-//! A bridge's `tso_max_size` is 65536 until its first port joins and 524280 after; the state
-//! keeps no history, so it is derived from whether the bridge has ports now.
+//! A bridge's `tso_max_size` is observed state: 65536 until a port first joins or leaves,
+//! then the ports' minimum (524280 for veths, and with none left).
 
 use super::iface::Iface;
 use super::json::Json;
@@ -61,7 +61,7 @@ struct Generic {
     tso_max_size: u64,
 }
 
-fn generic(ns: &Netns, l: &Link) -> Generic {
+fn generic(l: &Link) -> Generic {
     let promisc = u64::from(l.master.is_some());
     match l.kind {
         LinkKind::Loopback => Generic {
@@ -71,16 +71,13 @@ fn generic(ns: &Netns, l: &Link) -> Generic {
             queues: 1,
             tso_max_size: 524_280,
         },
-        LinkKind::Bridge { .. } => {
-            let has_ports = ns.links.values().any(|p| p.master == Some(l.ifindex));
-            Generic {
-                promisc,
-                min_mtu: 68,
-                max_mtu: 65535,
-                queues: 1,
-                tso_max_size: if has_ports { 524_280 } else { 65536 },
-            }
-        }
+        LinkKind::Bridge { tso_max_size, .. } => Generic {
+            promisc,
+            min_mtu: 68,
+            max_mtu: 65535,
+            queues: 1,
+            tso_max_size: u64::from(tso_max_size),
+        },
         LinkKind::Veth => Generic {
             promisc,
             min_mtu: 68,
@@ -101,7 +98,7 @@ fn master_of<'a>(ns: &'a Netns, l: &Link) -> Option<&'a Link> {
 /// its link dump asks the kernel for no IPv6 link data.
 pub fn text(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> String {
     let l = i.link;
-    let g = generic(ns, l);
+    let g = generic(l);
     let mut s = format!(
         " promiscuity {p}  allmulti {p} minmtu {} maxmtu {} ",
         g.min_mtu,
@@ -110,7 +107,7 @@ pub fn text(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> String {
     );
     match l.kind {
         LinkKind::Loopback => {}
-        LinkKind::Bridge { stp } => {
+        LinkKind::Bridge { stp, .. } => {
             let id = bridge_id(&l.mac);
             s += &format!(
                 "\n    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 \
@@ -255,7 +252,7 @@ fn slave_data(ns: &Netns, l: &Link, br: &Link) -> Json {
 /// `inet6_addr_gen_mode` unless `addrgenmode`, as for [`text`]).
 pub fn json(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> Vec<(&'static str, Json)> {
     let l = i.link;
-    let g = generic(ns, l);
+    let g = generic(l);
     let mut o = vec![
         ("promiscuity", Json::Num(g.promisc)),
         ("allmulti", Json::Num(g.promisc)),
@@ -265,7 +262,7 @@ pub fn json(ns: &Netns, i: &Iface<'_>, addrgenmode: bool) -> Vec<(&'static str, 
     let mut info: Vec<(&'static str, Json)> = Vec::new();
     match l.kind {
         LinkKind::Loopback => {}
-        LinkKind::Bridge { stp } => {
+        LinkKind::Bridge { stp, .. } => {
             info.push(("info_kind", Json::str("bridge")));
             info.push(("info_data", bridge_info_data(l, stp)));
         }

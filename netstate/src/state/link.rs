@@ -11,6 +11,10 @@ pub enum LinkKind {
     Bridge {
         /// STP on (`brctl show` "STP enabled"); Docker never turns it on.
         stp: bool,
+        /// IFLA_TSO_MAX_SIZE: 65536 when made; the kernel's `br_set_gso_limits` sets the
+        /// minimum over its ports (524280 with none) at every port join and leave, so a
+        /// bridge that ever had a port shows 524280 (the conformance runner found it).
+        tso_max_size: u32,
     },
     /// One end of a veth pair.
     Veth,

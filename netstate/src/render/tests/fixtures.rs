@@ -69,7 +69,16 @@ pub(super) fn bridge(
         } else {
             OperState::Down
         },
-        ..link(ifindex, name, LinkKind::Bridge { stp }, mac, txqlen)
+        ..link(
+            ifindex,
+            name,
+            LinkKind::Bridge {
+                stp,
+                tso_max_size: 65536,
+            },
+            mac,
+            txqlen,
+        )
     }
 }
 
@@ -302,11 +311,27 @@ pub fn host() -> KernelState {
         nsids: [(0, NetnsName::host())].into_iter().collect(),
         ..Netns::default()
     };
-    KernelState {
+    with_port_history(KernelState {
         namespaces: [(NetnsName::host(), host), (NetnsName::new(CTR), ctr)]
             .into_iter()
             .collect(),
+    })
+}
+
+/// The recorded hosts' bridges that have ports have had them: the kernel then reports the
+/// ports' TSO limit (524280) instead of a new bridge's 65536.
+pub(super) fn with_port_history(mut state: KernelState) -> KernelState {
+    for ns in state.namespaces.values_mut() {
+        let masters: Vec<u32> = ns.links.values().filter_map(|l| l.master).collect();
+        for l in ns.links.values_mut() {
+            if let LinkKind::Bridge { tso_max_size, .. } = &mut l.kind {
+                if masters.contains(&l.ifindex) {
+                    *tso_max_size = 524_280;
+                }
+            }
+        }
     }
+    state
 }
 
 /// `capture.sh lab` as namespace `lab`: address, route and bridge-port shapes.
@@ -392,7 +417,7 @@ pub fn lab() -> KernelState {
         ],
         ..Netns::default()
     };
-    KernelState {
+    with_port_history(KernelState {
         namespaces: [(NetnsName::new("lab"), ns)].into_iter().collect(),
-    }
+    })
 }

@@ -159,11 +159,11 @@ fn state() -> KernelState {
         ],
         ..Netns::default()
     };
-    KernelState {
+    super::fixtures::with_port_history(KernelState {
         namespaces: [(NetnsName::host(), host), (NetnsName::new(TEST1), test1)]
             .into_iter()
             .collect(),
-    }
+    })
 }
 
 #[test]

@@ -28,7 +28,15 @@ pub(crate) fn state() -> KernelState {
     let mut lo = link(1, "lo", LinkKind::Loopback, [0; 6]);
     (lo.up, lo.lower_up, lo.operstate, lo.qdisc) =
         (true, true, OperState::Unknown, "noqueue".into());
-    let mut b0 = link(2, "b0", LinkKind::Bridge { stp: false }, [2, 0, 0, 0, 0, 2]);
+    let mut b0 = link(
+        2,
+        "b0",
+        LinkKind::Bridge {
+            stp: false,
+            tso_max_size: 65536,
+        },
+        [2, 0, 0, 0, 0, 2],
+    );
     (b0.up, b0.qdisc) = (true, "noqueue".into());
     let mut v1 = link(3, "v1", LinkKind::Veth, [2, 0, 0, 0, 0, 3]);
     v1.peer = Some(Peer {
