@@ -63,7 +63,7 @@ pub const NORMALISATIONS: &[Normalisation] = &[
     },
     Normalisation {
         name: "linkwatch",
-        why: "the kernel reports a bridge's lost carrier up to a second late; the real host's links are settled before the next step, as time passes between typed commands",
+        why: "the kernel reports a bridge's lost carrier up to a second late and frees a dead namespace's nsid moments after it goes; the real host settles (links synced, the nsid list still for 100 ms) before the next step, as time passes between typed commands",
     },
     Normalisation {
         name: "pids",
@@ -79,7 +79,7 @@ pub const NORMALISATIONS: &[Normalisation] = &[
     },
     Normalisation {
         name: "round-trip-times",
-        why: "ping prints measured times",
+        why: "ping prints measured times, curl the measured wait of a timeout",
     },
     Normalisation {
         name: "tty",
@@ -112,8 +112,11 @@ static IPV4: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}
 static PID: LazyLock<Regex> = LazyLock::new(|| re(r#""Pid": \d+"#));
 static COUNTERS: LazyLock<Regex> = LazyLock::new(|| re(r"\[\d+:\d+\]"));
 static TIMER: LazyLock<Regex> = LazyLock::new(|| re(r"(_timer) +\d+\.\d\d"));
-static RTT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"time[=<]\d+(\.\d+)? ?ms|time \d+ms|(min/avg/max(/mdev)?) = [\d./]+ ms"));
+static RTT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"time[=<]\d+(\.\d+)? ?ms|time \d+ms|(min/avg/max(/mdev)?) = [\d./]+ ms|after \d+ milliseconds",
+    )
+});
 static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\b[a-z]+_[a-z]+\b"));
 
 /// Numbers distinct tokens in first-seen order.

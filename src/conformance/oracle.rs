@@ -218,6 +218,9 @@ impl Oracle {
         };
         // The "linkwatch" normalisation: what the step changed settles before the next one.
         let _ = self.backend.settle_host_links();
+        if argv[0] == "docker" {
+            self.settle_nsids();
+        }
         let mut out = match result {
             Ok(out) => self.output(out),
             Err(e) => return CommandOutput::fail(format!("conformance: {}: {e}\n", argv[0]), 127),
@@ -226,6 +229,27 @@ impl Oracle {
             out.stdout = self.live_sandbox_keys(&out.stdout);
         }
         out
+    }
+
+    /// The kernel frees a dead namespace's nsid from a work queue, moments after the
+    /// namespace goes: wait (up to 2 s) until the host's nsid list holds still for 100 ms.
+    fn settle_nsids(&self) {
+        let argv: Vec<String> = ["ip", "netns", "list-id"].map(String::from).to_vec();
+        let list = || {
+            self.backend
+                .run_in_netns(&NetnsName::host(), &argv)
+                .map(|o| o.stdout)
+                .unwrap_or_default()
+        };
+        let mut last = list();
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = list();
+            if now == last {
+                return;
+            }
+            last = now;
+        }
     }
 
     /// The "netns-gc" normalisation: `ls` output less the sandbox keys that are no longer
