@@ -8,13 +8,12 @@
 //! carrier during the rolled-back part keeps its link-local address, as the real kernel does.)
 
 use docknet_engine::kernel::Errno;
-use docknet_engine::state::AddrScope;
 use docknet_engine::{Engine, Kernel, KernelError, KernelState, Op, DEFAULT_SEED};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 mod common;
-use common::command;
+use common::{command, without_port_history};
 
 /// Passes ops to sim; the op numbered `fail_at` (counting from 0 since the last reset) is
 /// refused with EPERM, and nothing of it applied.
@@ -56,7 +55,7 @@ impl Kernel for Faulty {
             self.next(op).map_err(|e| (i, e))?;
         }
         if let Some(plans) = &mut self.plans {
-            plans.push(without_link_local(
+            plans.push(without_port_history(
                 self.inner.observe().expect("observable"),
             ));
         }
@@ -66,13 +65,6 @@ impl Kernel for Faulty {
     fn observe(&mut self) -> Result<KernelState, KernelError> {
         self.inner.observe()
     }
-}
-
-fn without_link_local(mut state: KernelState) -> KernelState {
-    for ns in state.namespaces.values_mut() {
-        ns.addrs6.retain(|a| a.scope != AddrScope::Link);
-    }
-    state
 }
 
 /// A booted daemon that has run `prefix`.
@@ -118,7 +110,7 @@ proptest! {
     ) {
         // How many ops the command applies when nothing fails, and the state after each plan.
         let (mut engine, mut k) = prepared(&prefix);
-        let mut allowed = vec![without_link_local(k.observe().expect("observable"))];
+        let mut allowed = vec![without_port_history(k.observe().expect("observable"))];
         k.count = 0;
         k.plans = Some(Vec::new());
         k.teardown.clear();
@@ -136,7 +128,7 @@ proptest! {
             let out = engine.docker(&mut k, &last);
             k.fail_at = None;
             prop_assert_ne!(out.exit, 0, "op {} of `docker {}` refused, yet it succeeded", fail_at, last.join(" "));
-            let after = without_link_local(k.observe().expect("observable"));
+            let after = without_port_history(k.observe().expect("observable"));
             prop_assert!(allowed.contains(&after), "op {} of {} refused: `docker {}` left a half-applied plan", fail_at, ops, last.join(" "));
         }
     }

@@ -4,13 +4,12 @@
 //! - removing every container and network returns the kernel to its boot state (up to the
 //!   IPv6 link-local addresses a bridge keeps once it has been up, as the real kernel does).
 
-use docknet_engine::state::AddrScope;
-use docknet_engine::{Engine, Kernel, KernelState, DEFAULT_SEED};
+use docknet_engine::{Engine, Kernel, DEFAULT_SEED};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 mod common;
-use common::{command, pick, words};
+use common::{command, pick, without_port_history, words};
 
 /// `cases` cases from a fixed seed, so that CI explores the same sequences on every run;
 /// `PROPTEST_RNG_SEED=N` explores others locally, `DOCKNET_CASES=N` runs N cases.
@@ -49,20 +48,85 @@ fn process_status(args: &[String], stderr: &str) -> bool {
         && !stderr.starts_with("docknet: ")
 }
 
+/// One IPAM pool of a network as `docker network inspect` shows it.
+#[derive(Debug)]
+struct Pool {
+    subnet: docknet_engine::Ipv4Cidr,
+    gateway: Option<String>,
+    range: Option<docknet_engine::Ipv4Cidr>,
+    aux: Vec<String>,
+}
+
+/// A network's pools.
+#[derive(Debug)]
+struct Ipam {
+    pools: Vec<Pool>,
+}
+
+impl Ipam {
+    /// Whether a container may hold `ip` on this network.
+    fn allows(&self, ip: std::net::Ipv4Addr) -> bool {
+        let text = ip.to_string();
+        self.pools.iter().any(|p| {
+            p.subnet.contains(ip)
+                && p.range.is_none_or(|r| r.contains(ip))
+                && p.gateway.as_deref() != Some(text.as_str())
+                && !p.aux.contains(&text)
+        })
+    }
+}
+
+fn inspect(
+    engine: &mut Engine,
+    sim: &mut docknet_sim::Sim,
+    net: &str,
+    template: &str,
+) -> serde_json::Value {
+    let args: Vec<String> = ["network", "inspect", "-f", template, net]
+        .map(String::from)
+        .to_vec();
+    serde_json::from_str(engine.docker(sim, &args).stdout.trim()).unwrap_or(serde_json::Value::Null)
+}
+
+fn ipam_of(engine: &mut Engine, sim: &mut docknet_sim::Sim, net: &str) -> Ipam {
+    let cidr = |v: &serde_json::Value| v.as_str().and_then(docknet_engine::Ipv4Cidr::parse);
+    let configs = inspect(engine, sim, net, "{{json .IPAM.Config}}");
+    let pools = configs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let aux = c["AuxiliaryAddresses"]
+                .as_object()
+                .map(|m| {
+                    m.values()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(Pool {
+                subnet: cidr(&c["Subnet"])?,
+                gateway: c["Gateway"].as_str().map(String::from),
+                range: cidr(&c["IPRange"]),
+                aux,
+            })
+        })
+        .collect();
+    Ipam { pools }
+}
+
+/// Whether containers on `net` may talk to each other (`enable_icc` not false).
+fn icc_of(engine: &mut Engine, sim: &mut docknet_sim::Sim, net: &str) -> bool {
+    let opts = inspect(engine, sim, net, "{{json .Options}}");
+    opts["com.docker.network.bridge.enable_icc"].as_str() != Some("false")
+}
+
 /// A booted daemon on a fresh sim host.
 fn boot() -> (Engine, docknet_sim::Sim) {
     let mut sim = docknet_sim::Sim::new();
     let mut engine = Engine::new(DEFAULT_SEED);
     engine.boot(&mut sim).expect("boots");
     (engine, sim)
-}
-
-/// The state without link-local IPv6 addresses.
-fn without_link_local(mut state: KernelState) -> KernelState {
-    for ns in state.namespaces.values_mut() {
-        ns.addrs6.retain(|a| a.scope != AddrScope::Link);
-    }
-    state
 }
 
 proptest! {
@@ -84,7 +148,7 @@ proptest! {
     #[test]
     fn removing_everything_returns_to_boot(cmds in proptest::collection::vec(command(), 1..30)) {
         let (mut engine, mut sim) = boot();
-        let booted = without_link_local(sim.observe().expect("observable"));
+        let booted = without_port_history(sim.observe().expect("observable"));
         for args in &cmds {
             engine.docker(&mut sim, args);
         }
@@ -97,7 +161,7 @@ proptest! {
         for id in nets.split_whitespace() {
             engine.docker(&mut sim, &words(format!("network rm {id}")));
         }
-        let now = without_link_local(sim.observe().expect("observable"));
+        let now = without_port_history(sim.observe().expect("observable"));
         prop_assert!(booted == now, "after {:?} and removing everything:\nboot: {booted:#?}\nnow: {now:#?}", cmds);
     }
 }
@@ -232,7 +296,8 @@ proptest! {
     /// After every command: each running container's namespace holds exactly the addresses
     /// Docker gave it, no address is given twice on a network, every endpoint has one host
     /// veth end and nothing else has one, and containers reach each other exactly when they
-    /// share a network (the generated networks are ICC, non-internal).
+    /// share a network that allows inter-container traffic (icc), and every address is in its
+    /// network's subnet and ip-range, never its gateway or an aux address.
     #[test]
     fn engine_kernel_and_reachability_agree(cmds in proptest::collection::vec(command(), 1..20)) {
         use docknet_netstate::walk::matrix::{matrix, Endpoint};
@@ -254,6 +319,8 @@ proptest! {
                 prop_assert_eq!(&have, &want, "after `{}`: {}'s addresses", args.join(" "), c.name);
                 for (net, ip) in &c.addrs {
                     prop_assert!(seen.insert((net.clone(), *ip)), "after `{}`: {} twice on {}", args.join(" "), ip, net);
+                    let ipam = ipam_of(&mut engine, &mut sim, net);
+                    prop_assert!(ipam.allows(*ip), "after `{}`: {} on {} breaks {:?}", args.join(" "), ip, net, ipam);
                 }
                 endpoints += c.addrs.len();
             }
@@ -266,7 +333,9 @@ proptest! {
                     if i == j {
                         continue;
                     }
-                    let shared = a.addrs.iter().any(|(n, _)| b.addrs.iter().any(|(m, _)| m == n));
+                    let shared = a.addrs.iter().any(|(n, _)| {
+                        b.addrs.iter().any(|(m, _)| m == n) && icc_of(&mut engine, &mut sim, n)
+                    });
                     prop_assert_eq!(reach[i][j], shared, "after `{}`: {} -> {} (shared network: {})", args.join(" "), a.name, b.name, shared);
                 }
             }

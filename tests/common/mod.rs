@@ -21,6 +21,14 @@ const IPS: &[&str] = &[
     "10.3.0.1",
 ];
 
+/// Bridge driver options the generated networks may take.
+const NET_OPTS: &[&str] = &[
+    "com.docker.network.bridge.enable_icc=false",
+    "com.docker.network.bridge.enable_ip_masquerade=false",
+    "com.docker.network.bridge.name=brx",
+    "com.docker.network.driver.mtu=1400",
+];
+
 pub fn pick(items: &'static [&'static str]) -> impl Strategy<Value = String> {
     proptest::sample::select(items).prop_map(String::from)
 }
@@ -46,6 +54,11 @@ pub fn command() -> impl Strategy<Value = Vec<String>> {
         (pick(SUBNETS), net()).prop_map(|(s, n)| words(format!("network create --subnet {s} {n}"))),
         (pick(SUBNETS), pick(IPS), net())
             .prop_map(|(s, g, n)| words(format!("network create --subnet {s} --gateway {g} {n}"))),
+        net().prop_map(|n| words(format!("network create --internal {n}"))),
+        (pick(NET_OPTS), net()).prop_map(|(o, n)| words(format!("network create -o {o} {n}"))),
+        net().prop_map(|n| words(format!(
+            "network create --subnet 10.5.0.0/16 --ip-range 10.5.1.0/30 --aux-address a=10.5.1.1 {n}"
+        ))),
         any_net().prop_map(|n| words(format!("network rm {n}"))),
         (any_net(), ctr()).prop_map(|(n, c)| words(format!("network connect {n} {c}"))),
         (any_net(), ctr()).prop_map(|(n, c)| words(format!("network disconnect {n} {c}"))),
@@ -56,6 +69,10 @@ pub fn command() -> impl Strategy<Value = Vec<String>> {
         (ctr(), net(), pick(IPS)).prop_map(|(c, n, ip)| words(format!(
             "run -d --name {c} --network {n} --ip {ip} busybox sleep 100000"
         ))),
+        (ctr(), net(), ctr()).prop_map(|(c, n, l)| words(format!(
+            "run -d --name {c} --network {n} --network-alias web --link {l}:db busybox sleep 100000"
+        ))),
+        (any_net(), ctr()).prop_map(|(n, c)| words(format!("network connect --alias db {n} {c}"))),
         ctr().prop_map(|c| words(format!("create --name {c} busybox"))),
         ctr().prop_map(|c| words(format!("start {c}"))),
         ctr().prop_map(|c| words(format!("stop {c}"))),
@@ -106,4 +123,19 @@ pub fn scenario(cmds: &[Vec<String>], views: &[&str]) -> String {
         s += "$ ls /var/run/docker/netns\n";
     }
     s
+}
+
+/// The state without what a bridge keeps from having had ports, as the real kernel does:
+/// link-local IPv6 addresses and the ports' TSO limit.
+pub fn without_port_history(mut state: docknet_engine::KernelState) -> docknet_engine::KernelState {
+    for ns in state.namespaces.values_mut() {
+        ns.addrs6
+            .retain(|a| a.scope != docknet_engine::state::AddrScope::Link);
+        for l in ns.links.values_mut() {
+            if let docknet_engine::state::LinkKind::Bridge { tso_max_size, .. } = &mut l.kind {
+                *tso_max_size = 65536;
+            }
+        }
+    }
+    state
 }
