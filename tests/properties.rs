@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 mod common;
-use common::{command, pick, without_port_history, words};
+use common::{command, pick, without_port_history, words, KeepIfFailed};
 
 /// `cases` cases from a fixed seed, so that CI explores the same sequences on every run;
 /// `PROPTEST_RNG_SEED=N` explores others locally, `DOCKNET_CASES=N` runs N cases.
@@ -134,6 +134,7 @@ proptest! {
 
     #[test]
     fn failed_commands_change_nothing(cmds in proptest::collection::vec(command(), 1..30)) {
+        let keep = KeepIfFailed::new("failed_commands_change_nothing", &cmds);
         let (mut engine, mut sim) = boot();
         for args in &cmds {
             let before = sim.observe().expect("observable");
@@ -143,10 +144,12 @@ proptest! {
                 prop_assert!(before == after, "`docker {}` failed ({}) but changed the kernel", args.join(" "), out.stderr.trim());
             }
         }
+        keep.passed();
     }
 
     #[test]
     fn removing_everything_returns_to_boot(cmds in proptest::collection::vec(command(), 1..30)) {
+        let keep = KeepIfFailed::new("removing_everything_returns_to_boot", &cmds);
         let (mut engine, mut sim) = boot();
         let booted = without_port_history(sim.observe().expect("observable"));
         for args in &cmds {
@@ -163,6 +166,7 @@ proptest! {
         }
         let now = without_port_history(sim.observe().expect("observable"));
         prop_assert!(booted == now, "after {:?} and removing everything:\nboot: {booted:#?}\nnow: {now:#?}", cmds);
+        keep.passed();
     }
 }
 
@@ -270,6 +274,7 @@ proptest! {
     /// The class-based reachability matrix equals one walk per pair.
     #[test]
     fn fast_matrix_equals_per_probe_walk(cmds in proptest::collection::vec(command(), 1..25)) {
+        let keep = KeepIfFailed::new("fast_matrix_equals_per_probe_walk", &cmds);
         use docknet_netstate::walk::matrix::{matrix, matrix_per_probe, Endpoint};
         use docknet_netstate::walk::ProbeKind;
         let (mut engine, mut sim) = boot();
@@ -287,6 +292,7 @@ proptest! {
             let slow = matrix_per_probe(&state, &eps, kind).expect("walks");
             prop_assert_eq!(fast, slow, "{:?} after {:?}", kind, cmds);
         }
+        keep.passed();
     }
 }
 
@@ -300,6 +306,7 @@ proptest! {
     /// network's subnet and ip-range, never its gateway or an aux address.
     #[test]
     fn engine_kernel_and_reachability_agree(cmds in proptest::collection::vec(command(), 1..20)) {
+        let keep = KeepIfFailed::new("engine_kernel_and_reachability_agree", &cmds);
         use docknet_netstate::walk::matrix::{matrix, Endpoint};
         use docknet_netstate::walk::ProbeKind;
         let (mut engine, mut sim) = boot();
@@ -340,5 +347,6 @@ proptest! {
                 }
             }
         }
+        keep.passed();
     }
 }

@@ -139,3 +139,43 @@ pub fn without_port_history(mut state: docknet_engine::KernelState) -> docknet_e
     }
     state
 }
+
+/// Writes a property's case as a scenario (`target/property-failures/NAME.scn`) unless the
+/// case passed: proptest ends a failure with the shrunk case, so the file left behind is the
+/// minimal one, and `docknet replay` reproduces it.
+pub struct KeepIfFailed {
+    name: &'static str,
+    text: String,
+    passed: bool,
+}
+
+impl KeepIfFailed {
+    /// Remembers the case `cmds` of property `name`.
+    pub fn new(name: &'static str, cmds: &[Vec<String>]) -> Self {
+        let text = scenario(cmds, &[]).replacen(
+            "(tests/differential.rs)",
+            &format!("(tests/properties.rs: {name})"),
+            1,
+        );
+        KeepIfFailed {
+            name,
+            text,
+            passed: false,
+        }
+    }
+
+    /// The case passed: nothing is written.
+    pub fn passed(mut self) {
+        self.passed = true;
+    }
+}
+
+impl Drop for KeepIfFailed {
+    fn drop(&mut self) {
+        if !self.passed {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/property-failures");
+            let _ = std::fs::create_dir_all(dir);
+            let _ = std::fs::write(format!("{dir}/{}.scn", self.name), &self.text);
+        }
+    }
+}
