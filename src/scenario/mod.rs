@@ -319,6 +319,6 @@ $ docker network create \\
         assert_eq!(s.files.len(), 1);
         assert_eq!(s.files[0].text, "services:\n  # kept\n\n");
         assert_eq!(s.files[0].before_step, 1);
-        assert_eq!(s.steps[1].line, 6);
+        assert_eq!(s.steps[1].line, 7);
     }
 }
