@@ -76,6 +76,9 @@ pub enum EngineError {
     /// Any other daemon message, verbatim.
     #[error("{0}")]
     Message(String),
+    /// A Compose-side failure, worded as the Compose program prints it.
+    #[error("{0}")]
+    Compose(#[from] crate::compose::error::ComposeError),
     /// Something real Docker does that docknet does not model: never worded like Docker.
     #[error("docknet: unsupported: {0}")]
     Unsupported(String),
@@ -86,7 +89,10 @@ impl EngineError {
     pub fn is_cli_side(&self) -> bool {
         matches!(
             self,
-            EngineError::Cli(_) | EngineError::NoSuchNetwork(_) | EngineError::Unsupported(_)
+            EngineError::Cli(_)
+                | EngineError::NoSuchNetwork(_)
+                | EngineError::Unsupported(_)
+                | EngineError::Compose(_)
         )
     }
 

@@ -14,6 +14,7 @@ pub use docknet_netstate::{kernel, op, output, render, rng, state};
 
 pub mod cli;
 pub mod clock;
+pub mod compose;
 pub mod container;
 pub mod daemon;
 pub mod engine;

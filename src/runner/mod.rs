@@ -7,7 +7,9 @@
 //!   ([`show`]); changing commands become ops applied to the kernel, with the real tools'
 //!   error texts ([`iproute`], [`brctl`]);
 //! - `nsenter --net=PATH CMD...` runs CMD in the namespace named by that sandbox key path;
-//! - `ls /var/run/docker/netns` lists the engine's sandbox keys.
+//! - `ls /var/run/docker/netns` lists the engine's sandbox keys;
+//! - `docker compose ...` and `docker-compose ...` go to the engine's Compose half with the
+//!   `%file`s written so far; `cd DIR` changes the directory they are read from.
 //!
 //! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
 
@@ -16,6 +18,7 @@ pub mod diagnose;
 pub mod host;
 pub mod net;
 
+use docknet_engine::compose::{join_path, ComposeFs, Program as ComposeProgram};
 use docknet_engine::container::foreground::PendingProcess;
 use docknet_engine::{CommandOutput, Engine, Kernel, NetnsName, DEFAULT_SEED};
 
@@ -27,6 +30,9 @@ pub use docknet_netstate::tools::{unsupported, Outcome};
 
 /// Where Docker keeps its sandbox keys (`ls` of it lists namespaces).
 pub const NETNS_DIR: &str = "/var/run/docker/netns";
+
+/// The shell's directory when a scenario starts (docknet's steps run as root).
+pub const HOME: &str = "/root";
 
 /// Replays `scenario` on `kernel`; `seed` overrides the scenario's `%seed`.
 pub fn replay(
@@ -60,7 +66,10 @@ pub fn replay_then(
     let seed = seed.or(scenario.seed).unwrap_or(DEFAULT_SEED);
     let mut runner = Runner::start(scenario, seed, kernel)?;
     let mut transcript = Transcript::default();
-    for step in &scenario.steps {
+    for (i, step) in scenario.steps.iter().enumerate() {
+        for f in scenario.files.iter().filter(|f| f.before_step == i) {
+            runner.write_file(&f.path, &f.text);
+        }
         let outcome = run_step(step, &mut |argv| runner.run(argv), |o| &mut o.output);
         let record = StepRecord {
             line: step.line,
@@ -123,6 +132,7 @@ pub struct Runner<'k> {
     kernel: Observed<'k>,
     engine: Engine,
     macs: MacSource,
+    fs: ComposeFs,
 }
 
 impl<'k> Runner<'k> {
@@ -141,6 +151,10 @@ impl<'k> Runner<'k> {
             kernel,
             engine,
             macs,
+            fs: ComposeFs {
+                cwd: HOME.to_string(),
+                files: Default::default(),
+            },
         };
         runner.tell_host_routes();
         runner
@@ -160,6 +174,45 @@ impl<'k> Runner<'k> {
         }
     }
 
+    /// Writes a `%file` block, its path taken from the shell's directory.
+    pub fn write_file(&mut self, path: &str, text: &str) {
+        let path = join_path(&self.fs.cwd, path);
+        self.fs.files.insert(path, text.to_string());
+    }
+
+    /// `cd [DIR]`: into `/`, the home directory, or a directory holding a `%file`.
+    fn cd(&mut self, argv: &[String]) -> CommandOutput {
+        let target = match argv {
+            [_] => HOME.to_string(),
+            [_, dir] => join_path(&self.fs.cwd, dir),
+            _ => return CommandOutput::fail("bash: cd: too many arguments\n", 1),
+        };
+        let prefix = format!("{}/", target.trim_end_matches('/'));
+        let exists =
+            target == "/" || target == HOME || self.fs.files.keys().any(|f| f.starts_with(&prefix));
+        if !exists {
+            return CommandOutput::fail(
+                format!("bash: cd: {}: No such file or directory\n", argv[1]),
+                1,
+            );
+        }
+        self.fs.cwd = target;
+        CommandOutput::default()
+    }
+
+    /// A Compose command line (after `docker compose` or `docker-compose`).
+    fn compose(&mut self, program: ComposeProgram, args: &[String]) -> Outcome {
+        // An `up` may create networks with automatic subnets: tell the daemon the routes.
+        self.tell_host_routes();
+        let mut out = self
+            .engine
+            .compose(&mut self.kernel, program, args, &self.fs);
+        while let Some(process) = self.engine.take_pending_process() {
+            self.run_main_process(process, &mut out);
+        }
+        Outcome::plain(out)
+    }
+
     /// The daemon, for callers that look at Docker's side directly.
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -169,7 +222,12 @@ impl<'k> Runner<'k> {
     pub fn run(&mut self, argv: &[String]) -> Outcome {
         match argv.first().map(String::as_str) {
             None => Outcome::plain(CommandOutput::default()),
+            Some("docker") if argv.get(1).is_some_and(|a| a == "compose") => {
+                self.compose(ComposeProgram::V2, &argv[2..])
+            }
             Some("docker") => self.docker(argv),
+            Some("docker-compose") => self.compose(ComposeProgram::V1, &argv[1..]),
+            Some("cd") => Outcome::plain(self.cd(argv)),
             Some("nsenter") => self.nsenter(argv),
             Some("ls") => Outcome::plain(self.ls(argv)),
             Some("docknet") => Outcome::plain(self.docknet(argv)),

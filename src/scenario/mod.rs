@@ -18,6 +18,10 @@
 //!   --userland-proxy=false`).
 //! - `$ ` lines are steps: one command line with shell quoting ([`words`]), optionally piped
 //!   into one `grep` ([`grep`]). A line ending in `\` continues on the next line.
+//! - `%file PATH <<WORD` (anywhere, also between steps) writes a file, such as a compose
+//!   file, from the lines up to the one that is exactly `WORD`; it exists from that point
+//!   of the replay on, at PATH relative to the shell's directory then (which starts at
+//!   `/root`; `$ cd DIR` changes it).
 //!
 //! This module only parses; [`crate::runner`] gives the steps their meaning.
 
@@ -45,6 +49,21 @@ pub struct Scenario {
     pub userland_proxy: bool,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// `%file` blocks, in order.
+    pub files: Vec<FileBlock>,
+}
+
+/// One `%file PATH <<WORD` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileBlock {
+    /// 1-based line of the `%file`.
+    pub line: usize,
+    /// The path as written.
+    pub path: String,
+    /// The lines between, each ending in a newline.
+    pub text: String,
+    /// How many steps come before it (it is written before step number `before_step`).
+    pub before_step: usize,
 }
 
 /// One `$ command` line.
@@ -68,6 +87,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
         host_ifs: Vec::new(),
         userland_proxy: true,
         steps: Vec::new(),
+        files: Vec::new(),
     };
     let err = |line: usize, expected: String| Error::Parse {
         file: file.to_string(),
@@ -80,7 +100,26 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(directive) = line.strip_prefix('%') {
+        if let Some(spec) = line.strip_prefix("%file") {
+            let (path, word) = file_header(spec).map_err(|e| err(n, e))?;
+            let mut text = String::new();
+            loop {
+                let (_, body) = lines
+                    .next()
+                    .ok_or_else(|| err(n, format!("a line `{word}` ending the %file block")))?;
+                if body == word {
+                    break;
+                }
+                text.push_str(body);
+                text.push('\n');
+            }
+            scenario.files.push(FileBlock {
+                line: n,
+                path,
+                text,
+                before_step: scenario.steps.len(),
+            });
+        } else if let Some(directive) = line.strip_prefix('%') {
             if !scenario.steps.is_empty() {
                 return Err(err(
                     n,
@@ -108,6 +147,17 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, Error> {
         }
     }
     Ok(scenario)
+}
+
+/// ` PATH <<WORD` after `%file`.
+fn file_header(spec: &str) -> Result<(String, String), String> {
+    let words: Vec<&str> = spec.split_whitespace().collect();
+    match words.as_slice() {
+        [path, word] if word.len() > 2 && word.starts_with("<<") => {
+            Ok((path.to_string(), word[2..].to_string()))
+        }
+        _ => Err("`%file PATH <<WORD`, then the file's lines, then a line `WORD`".into()),
+    }
 }
 
 fn ends_in_continuation(s: &str) -> bool {
@@ -154,7 +204,7 @@ fn directive_into(scenario: &mut Scenario, directive: &str) -> Result<(), String
                 )
             }
         },
-        Some(other) => return Err(format!("%seed, %host-if or %daemon, not %{other}")),
+        Some(other) => return Err(format!("%seed, %host-if, %daemon or %file, not %{other}")),
         None => return Err("a directive name after `%`".into()),
     }
     Ok(())
@@ -243,7 +293,7 @@ $ docker network create \\
         );
         assert!(parse_err("$ ls\n%seed 1\n").starts_with("bad.scn:2: expected directives"));
         assert!(parse_err("%seed x\n").contains("non-negative integer"));
-        assert!(parse_err("%frob\n").contains("%seed, %host-if or %daemon, not %frob"));
+        assert!(parse_err("%frob\n").contains("%seed, %host-if, %daemon or %file, not %frob"));
         assert!(parse_err("%daemon --iptables=false\n").contains("--userland-proxy=false"));
         assert!(parse_err("$ a 'b\n").starts_with("bad.scn:1: expected a closing `'`"));
         assert!(parse_err("$\n").contains("a command after `$`"));
@@ -254,5 +304,21 @@ $ docker network create \\
             parse_err("%host-if e mac 00:00:00:00:00:01\n%host-if e mac 00:00:00:00:00:02\n")
                 .contains("declared twice")
         );
+        assert!(parse_err("$ ls\n%file a.yml <<EOF\nx: 1\n")
+            .starts_with("bad.scn:2: expected a line `EOF`"));
+        assert!(parse_err("%file a.yml\n").starts_with("bad.scn:1: expected `%file PATH <<WORD`"));
+    }
+
+    #[test]
+    fn file_blocks_between_steps() {
+        let s = parse(
+            "t.scn",
+            "$ ls\n%file p/compose.yaml <<EOF\nservices:\n  # kept\n\nEOF\n$ cd p\n",
+        )
+        .unwrap();
+        assert_eq!(s.files.len(), 1);
+        assert_eq!(s.files[0].text, "services:\n  # kept\n\n");
+        assert_eq!(s.files[0].before_step, 1);
+        assert_eq!(s.steps[1].line, 7);
     }
 }

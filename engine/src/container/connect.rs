@@ -142,6 +142,7 @@ impl Engine {
             ipam_style: IpamConfigStyle::Object,
             aliases: Some(aliases),
             driver_opts_map: true,
+            links: None,
         };
         let running = c.running();
         if !already {

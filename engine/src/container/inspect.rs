@@ -171,7 +171,7 @@ fn config_json(c: &Container) -> Value {
         m.insert("MacAddress".into(), json!(text));
     }
     m.insert("OnBuild".into(), Value::Null);
-    m.insert("Labels".into(), json!({}));
+    m.insert("Labels".into(), json!(c.labels));
     Value::Object(m)
 }
 
@@ -190,7 +190,7 @@ fn endpoint_json(cfg: &EndpointConfig, c: &Container) -> Value {
     let s = |o: Option<String>| o.unwrap_or_default();
     json!({
         "IPAMConfig": ipam,
-        "Links": null,
+        "Links": cfg.links,
         "Aliases": cfg.aliases,
         "NetworkID": cfg.network_id,
         "EndpointID": s(live.map(|e| e.id.clone())),

@@ -22,6 +22,9 @@ pub struct Link {
     pub name: String,
     /// The alias (the name when none was given).
     pub alias: String,
+    /// A `--link` on the default bridge (`/etc/hosts`, `HostConfig.Links`), rather than one
+    /// on a user-defined network, which only the embedded DNS answers (Compose's).
+    pub legacy: bool,
 }
 
 /// Splits `NAME[:ALIAS]`.
@@ -52,6 +55,7 @@ impl Engine {
                     target: c.id.clone(),
                     name: c.name.clone(),
                     alias,
+                    legacy: true,
                 })
             })
             .collect()
@@ -73,6 +77,7 @@ impl Engine {
     pub(crate) fn link_hosts_lines(&self, c: &Container) -> String {
         c.links
             .iter()
+            .filter(|l| l.legacy)
             .filter_map(|l| {
                 let (t, ip) = self.link_target(l)?;
                 let mut names = vec![l.alias.clone(), t.hostname.clone()];
@@ -95,11 +100,12 @@ impl Engine {
 
 /// `HostConfig.Links`: `/TARGET:/SELF/ALIAS` each, or `null`.
 pub fn inspect_links(c: &Container) -> serde_json::Value {
-    if c.links.is_empty() {
+    if !c.links.iter().any(|l| l.legacy) {
         return serde_json::Value::Null;
     }
     c.links
         .iter()
+        .filter(|l| l.legacy)
         .map(|l| serde_json::Value::String(format!("/{}:/{}/{}", l.name, c.name, l.alias)))
         .collect()
 }

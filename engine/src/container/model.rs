@@ -83,6 +83,8 @@ pub struct EndpointConfig {
     pub aliases: Option<Vec<String>>,
     /// `DriverOpts`: `false` prints `null`, `true` prints `{}` (network connect sends a map).
     pub driver_opts_map: bool,
+    /// `Links` on a user-defined network (`CONTAINER:ALIAS`, as Compose sends them).
+    pub links: Option<Vec<String>>,
 }
 
 /// A live endpoint: a container's attachment to one network while it runs.
@@ -232,6 +234,8 @@ pub struct Container {
     pub listeners: Vec<crate::container::services::Listener>,
     /// `--link`s, in command-line order.
     pub links: Vec<crate::container::links::Link>,
+    /// `Config.Labels` (`--label`, and Compose's `com.docker.compose.*`).
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Container {

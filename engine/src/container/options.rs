@@ -46,6 +46,8 @@ pub struct RunOptions {
     pub restart: Option<String>,
     /// `--link NAME[:ALIAS]`, as typed.
     pub links: Vec<String>,
+    /// `--label KEY=VALUE`.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// One flag of `docker run`/`docker create`: long name, short name, whether it takes a value.
@@ -174,6 +176,7 @@ const MODELLED: &[&str] = &[
     "mac-address",
     "restart",
     "link",
+    "label",
 ];
 
 /// A parse error, printed by the caller as the CLI does (`docker: ...` / usage lines).
@@ -210,6 +213,11 @@ fn apply(o: &mut RunOptions, flag: &str, value: Option<String>) -> Result<(), Op
         "hostname" => o.hostname = Some(v()),
         "restart" => o.restart = Some(v()),
         "link" => o.links.push(v()),
+        "label" => {
+            let text = v();
+            let (k, val) = text.split_once('=').unwrap_or((&text, ""));
+            o.labels.insert(k.to_string(), val.to_string());
+        }
         "mac-address" => {
             // The CLI checks the address before it sends anything (Go's net.ParseMAC).
             let text = v();

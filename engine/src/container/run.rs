@@ -136,6 +136,7 @@ impl Engine {
                     ipam_style: ipam_style(ip),
                     aliases: (!o.aliases.is_empty()).then(|| o.aliases.clone()),
                     driver_opts_map: false,
+                    links: None,
                 },
             );
         }
@@ -180,6 +181,7 @@ impl Engine {
             mac_address: o.mac_address.zip(o.mac_address_text.clone()),
             listeners: crate::container::services::listeners(&o.image, &argv),
             links,
+            labels: o.labels.clone(),
         };
         self.containers.images.insert(image::pulled_name(&o.image));
         self.containers.list.push(container);
@@ -293,7 +295,7 @@ impl Engine {
 
     /// Stops one container the way `docker stop -t T` does: SIGTERM, then SIGKILL after `T`
     /// seconds (10 by default) if the process ignores SIGTERM; the clock moves by the wait.
-    fn graceful_stop(
+    pub(crate) fn graceful_stop(
         &mut self,
         k: &mut dyn Kernel,
         idx: usize,

@@ -45,6 +45,8 @@ pub struct CreateRequest {
     pub labels: BTreeMap<String, String>,
     /// `-o`.
     pub options: BTreeMap<String, String>,
+    /// Whether the client sent no IPAM options at all (Compose), so inspect prints `null`.
+    pub ipam_options_null: bool,
 }
 
 /// The bridge driver's configuration, parsed from the options (`fromLabels`).
@@ -245,6 +247,7 @@ impl Engine {
 
         let ipam_config = req.ipam_echo_or(subnet, gateway);
         let user_subnet = !req.ipam.is_empty();
+        let ipam_options_null = req.ipam_options_null;
         Ok(Network {
             id: id.to_string(),
             name: req.name,
@@ -264,7 +267,7 @@ impl Engine {
             mtu: cfg.mtu,
             is_default_bridge: false,
             ipam_config,
-            ipam_options_empty_map: true,
+            ipam_options_empty_map: !ipam_options_null,
             bridge_created: true,
             user_subnet,
         })

@@ -143,6 +143,7 @@ impl Engine {
             attachable: p.flag("attachable"),
             labels: kv_map(p.all("label")),
             options: kv_map(p.all("opt")),
+            ipam_options_null: false,
         };
         match self.create_network(k, req) {
             Ok(id) => CommandOutput::ok(format!("{id}\n")),
