@@ -77,6 +77,13 @@ fn run(name: &str, file: &str, text: &str) -> Result<Completion, Failed> {
         return Ok(Completion::ignored_with(reason));
     }
     let scenario: Scenario = docknet::parse(file, text).map_err(|e| e.to_string())?;
+    if !scenario.files.is_empty() {
+        // Compose steps need the real Compose programs (1.29, 2.40), which CI does not
+        // install; tests/oracle/ records their runs against the real 20.10.
+        return Ok(Completion::ignored_with(
+            "a compose scenario: compared with real Compose by hand (tests/oracle/)",
+        ));
+    }
     let base = PathBuf::from(format!("/tmp/docknet-conformance/{name}"));
     let steps = conformance::compare(&scenario, None, &base).map_err(|e| e.to_string())?;
     let equal = steps.iter().filter(|s| s.equal()).count();
