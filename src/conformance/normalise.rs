@@ -82,6 +82,10 @@ pub const NORMALISATIONS: &[Normalisation] = &[
         why: "ping prints measured times, curl the measured wait of a timeout",
     },
     Normalisation {
+        name: "cli-wait-race",
+        why: "CLI 20.10's `docker run` sometimes logs `error waiting for container: context canceled` when a foreground container exits at once (a race in the CLI); the line is dropped",
+    },
+    Normalisation {
         name: "tty",
         why: "under -t the container's terminal turns \\n into \\r\\n",
     },
@@ -116,6 +120,9 @@ static RTT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"time[=<]\d+(\.\d+)? ?ms|time \d+ms|(min/avg/max(/mdev)?) = [\d./]+ ms|after \d+ milliseconds",
     )
+});
+static WAIT_RACE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?m)^time="[^"]*" level=error msg="error waiting for container: context canceled"\n"#)
 });
 static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\b[a-z]+_[a-z]+\b"));
 
@@ -170,6 +177,7 @@ impl Normaliser {
             }
         }
         let mut s = text.replace("\r\n", "\n");
+        s = WAIT_RACE.replace_all(&s, "").into_owned();
         s = TIMESTAMP.replace_all(&s, "<time>").into_owned();
         s = SAVE_DATE.replace_all(&s, "$1 on <date>").into_owned();
         s = AGE.replace_all(&s, "<age>").into_owned();

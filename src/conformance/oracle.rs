@@ -200,7 +200,8 @@ impl Oracle {
                 "DOCKER_HOST",
                 format!("unix://{}/docker.sock", self.base.display()),
             )
-            .env("DOCKER_CONFIG", self.base.join("cli"))
+            .env_remove("DOCKER_CONFIG")
+            .env("HOME", "/root")
             .env("DOCKER_CLI_HINTS", "false")
             .stdin(Stdio::null());
         cmd
@@ -286,7 +287,8 @@ impl Oracle {
                     "DOCKER_HOST",
                     format!("unix://{}/docker.sock", self.base.display()),
                 )
-                .env("DOCKER_CONFIG", self.base.join("cli"))
+                .env_remove("DOCKER_CONFIG")
+                .env("HOME", "/root")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());

@@ -80,9 +80,13 @@ impl Engine {
     /// Routes one `docker` argv (without `docker`) to its command.
     pub(crate) fn dispatch(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
         let Some(cmd) = args.first() else {
-            return CommandOutput::ok(
-                "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n",
-            );
+            // CLI 20.10 prints its whole help on stderr and exits 0 (as root: ~/.docker is
+            // /root/.docker).
+            return CommandOutput {
+                stdout: String::new(),
+                stderr: include_str!("docker-help-20.10.txt").to_string(),
+                exit: 0,
+            };
         };
         let rest = &args[1..];
         match cmd.as_str() {
