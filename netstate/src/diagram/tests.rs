@@ -66,9 +66,19 @@ fn text_labels_interfaces_as_the_tutorial_does() {
 
 #[test]
 fn bare_state_draws_namespaces_by_name() {
-    let text = draw(&host(), &Labels::default(), Options { format: Format::Text, reach: false })
-        .expect("draws");
-    assert!(text.contains(&format!("{CTR}: network namespace\n")), "{text}");
+    let text = draw(
+        &host(),
+        &Labels::default(),
+        Options {
+            format: Format::Text,
+            reach: false,
+        },
+    )
+    .expect("draws");
+    assert!(
+        text.contains(&format!("{CTR}: network namespace\n")),
+        "{text}"
+    );
     assert!(text.contains("  2: docker0  bridge  172.17.0.1/16"));
 }
 
@@ -76,7 +86,12 @@ fn bare_state_draws_namespaces_by_name() {
 fn the_reach_overlay_is_the_walk() {
     let text = drawn(Format::Text, true);
     // Alone on its bridge, with no outside to ping: a one-by-one matrix.
-    assert!(text.contains("reach: ping from each row to each column\n  FROM \\ TO  web\n  web        -\n"), "{text}");
+    assert!(
+        text.contains(
+            "reach: ping from each row to each column\n  FROM \\ TO  web\n  web        -\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("published 0.0.0.0:8080/tcp -> web:80: not tried"));
 }
 
@@ -91,7 +106,10 @@ fn mermaid_and_dot_dash_the_down_links() {
     assert!(mermaid.contains("class n0_3,n0_6,n0_7 down"));
     let dot = drawn(Format::Dot, false);
     assert!(dot.starts_with("graph docknet {\n"));
-    assert!(dot.contains("  n0_6 -- n0_7 [label=\"veth\", style=dashed, color=gray50];\n"), "{dot}");
+    assert!(
+        dot.contains("  n0_6 -- n0_7 [label=\"veth\", style=dashed, color=gray50];\n"),
+        "{dot}"
+    );
     assert!(dot.trim_end().ends_with('}'));
 }
 
@@ -100,7 +118,15 @@ fn svg_draws_every_interface_and_marks_the_down_ones() {
     let svg = drawn(Format::Svg, true);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.ends_with("</svg>\n"));
-    for name in ["docker0", "br-ef9d7c74a9bb", "veth357f9b6", "vetha847f37", "vx", "vy", "eth0"] {
+    for name in [
+        "docker0",
+        "br-ef9d7c74a9bb",
+        "veth357f9b6",
+        "vetha847f37",
+        "vx",
+        "vy",
+        "eth0",
+    ] {
         assert!(svg.contains(&format!(": {name}</text>")), "{name} missing");
     }
     assert_eq!(svg.matches("<rect class=\"down\"").count(), 3);

@@ -178,8 +178,8 @@ impl Grid {
     }
 }
 
-/// Lays `topology` out.
-pub fn layout(topology: &Topology) -> Layout {
+/// Lays `topology` out; `reach` keeps a line free in each container box for its way out.
+pub fn layout(topology: &Topology, reach: bool) -> Layout {
     let iface_w = iface_width(topology);
     let grid = Grid {
         iface_w,
@@ -206,7 +206,7 @@ pub fn layout(topology: &Topology) -> Layout {
     }
     let channel_top = y;
     y += WIRE_GAP;
-    let bottom = container_row(topology, &grid, &host_slots, y, &mut l);
+    let bottom = container_row(topology, &grid, &host_slots, (y, reach), &mut l);
     l.container_row = (y, bottom);
     let (_, lanes) = super::routes::route_all(topology, &l, channel_top);
     let bottom = bottom + shift_container_row(topology, &mut l, lanes as i32 * LANE);
@@ -464,7 +464,14 @@ fn shift_container_row(topology: &Topology, l: &mut Layout, by: i32) -> i32 {
     by
 }
 
-fn container_row(topology: &Topology, grid: &Grid, s: &HostSlots, top: i32, l: &mut Layout) -> i32 {
+fn container_row(
+    topology: &Topology,
+    grid: &Grid,
+    s: &HostSlots,
+    (top, reach): (i32, bool),
+    l: &mut Layout,
+) -> i32 {
+    let footer = if reach { 3 * LINE } else { 2 * LINE };
     let mut bottom = top;
     for (ns, slot) in container_slots(topology, s) {
         let n = &topology.namespaces[ns];
@@ -480,8 +487,8 @@ fn container_row(topology: &Topology, grid: &Grid, s: &HostSlots, top: i32, l: &
             );
             y += lines_height(lines) + 8;
         }
-        // The title and the netns file name, then the reach line's room.
-        let h = y - top + 3 * LINE + INSET;
+        // The reach line's room, then the title and the netns file name.
+        let h = y - top + footer + INSET;
         l.boxes[ns] = Rect {
             x: grid.slot_x(slot),
             y: top,

@@ -44,7 +44,7 @@ text{font-family:'DejaVu Sans Mono','Liberation Mono',monospace;font-size:12px;f
 
 /// The whole SVG document.
 pub fn render(topology: &Topology, reach: Option<&Reach>) -> String {
-    let l = layout::layout(topology);
+    let l = layout::layout(topology, reach.is_some());
     let mut body = String::new();
     namespace_boxes(&mut body, topology, &l);
     memberships(&mut body, topology, &l);
@@ -187,6 +187,7 @@ fn wires(out: &mut String, topology: &Topology, l: &Layout) {
         let class = if w.up { "wire" } else { "wire-down" };
         let d = match route {
             Route::Poly(points) if points.len() >= 2 => {
+                veth_label(out, points);
                 let mut d = format!("M{},{}", points[0].0, points[0].1);
                 for (x, y) in &points[1..] {
                     let _ = write!(d, " L{x},{y}");
@@ -200,6 +201,15 @@ fn wires(out: &mut String, topology: &Topology, l: &Layout) {
             ),
         };
         let _ = writeln!(out, "<path class=\"{class}\" d=\"{d}\"/>");
+    }
+}
+
+/// `veth` beside the middle of a wire's first run, when that run is vertical and long enough
+/// (a routed wire's later runs pass close to other boxes).
+fn veth_label(out: &mut String, points: &[(i32, i32)]) {
+    let (a, b) = (points[0], points[1]);
+    if a.0 == b.0 && (b.1 - a.1).abs() >= 2 * LINE {
+        text(out, a.0 + 5, (a.1 + b.1) / 2 + 4, "small", "veth");
     }
 }
 
