@@ -201,14 +201,7 @@ fn parse_diagram(args: &[String]) -> Result<Command, String> {
         }
     }
     let file = file.ok_or("diagram needs a scenario FILE (or - for standard input)")?;
-    let format = match (format, &output) {
-        (Some(f), _) => f,
-        (None, Some(o)) => Format::from_path(o).ok_or(format!(
-            "cannot tell the format of `{o}` from its name; give --format {}",
-            Format::NAMES
-        ))?,
-        (None, None) => Format::Text,
-    };
+    let format = diagram_format(format, output.as_deref())?;
     let mut step: Vec<String> = ["docknet", "diagram", "--format", format_name(format)]
         .map(String::from)
         .to_vec();
@@ -223,6 +216,18 @@ fn parse_diagram(args: &[String]) -> Result<Command, String> {
         output,
         step,
     })
+}
+
+/// `--format`'s, else the output file's extension's, else text.
+fn diagram_format(format: Option<Format>, output: Option<&str>) -> Result<Format, String> {
+    match (format, output) {
+        (Some(f), _) => Ok(f),
+        (None, Some(o)) if o != "-" => Format::from_path(o).ok_or(format!(
+            "cannot tell the format of `{o}` from its name; give --format {}",
+            Format::NAMES
+        )),
+        (None, _) => Ok(Format::Text),
+    }
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -407,6 +412,44 @@ mod tests {
         assert!(parse_args(&args("trace x.scn a")).is_err());
         assert!(parse_args(&args("reach x.scn a")).is_err());
         assert!(parse_args(&args("trace")).unwrap_err().contains("FILE"));
+    }
+
+    #[test]
+    fn diagram_flags() {
+        assert_eq!(
+            parse_args(&args("diagram x.scn --at 12 -o d.svg --reach --seed 3")),
+            Ok(Command::Diagram {
+                file: "x.scn".into(),
+                seed: Some(3),
+                backend: Backend::Sim,
+                at: Some(12),
+                output: Some("d.svg".into()),
+                step: args("docknet diagram --format svg --reach"),
+            })
+        );
+        let text = parse_args(&args("diagram x.scn")).unwrap();
+        assert!(matches!(text, Command::Diagram { step, .. } if step[3] == "text"));
+        let explicit = parse_args(&args("diagram x.scn --format=dot -o d.svg")).unwrap();
+        assert!(matches!(explicit, Command::Diagram { step, .. } if step[3] == "dot"));
+    }
+
+    #[test]
+    fn bad_diagram_flags_are_refused() {
+        assert!(parse_args(&args("diagram")).unwrap_err().contains("FILE"));
+        assert!(parse_args(&args("diagram x --at zero"))
+            .unwrap_err()
+            .contains("line number"));
+        assert!(parse_args(&args("diagram x --at 0")).is_err());
+        assert!(parse_args(&args("diagram x --format png"))
+            .unwrap_err()
+            .contains("svg|dot|mermaid|text"));
+        assert!(parse_args(&args("diagram x -o d.png"))
+            .unwrap_err()
+            .contains("give --format"));
+        assert!(parse_args(&args("diagram x --json"))
+            .unwrap_err()
+            .contains("unknown option"));
+        assert!(parse_args(&args("diagram x y")).is_err());
     }
 
     #[test]

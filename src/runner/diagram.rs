@@ -103,6 +103,26 @@ mod tests {
     }
 
     #[test]
+    fn at_replays_up_to_its_step_and_refuses_a_line_without_one() {
+        let path = std::env::temp_dir().join(format!("docknet-diagram-{}.scn", std::process::id()));
+        let scn = "# two steps\n$ docker run -d --name ca busybox sleep 9\n\n$ docker run -d --name cb busybox sleep 9\n";
+        std::fs::write(&path, scn).unwrap();
+        let file = path.to_string_lossy().into_owned();
+        let step = args("docknet diagram");
+        let at = |line| crate::diagnose_file_at(&file, None, crate::Backend::Sim, &step, line);
+        let first = at(Some(2)).unwrap().stdout;
+        assert!(
+            first.contains("container ca:") && !first.contains("container cb:"),
+            "{first}"
+        );
+        assert!(at(None).unwrap().stdout.contains("container cb:"));
+        let refused = at(Some(3)).unwrap_err();
+        assert!(matches!(refused, crate::Error::NoStepAt { line: 3, .. }));
+        assert!(refused.to_string().starts_with(&format!("{file}:3: ")));
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
     fn bad_options_are_refused_with_the_usage() {
         assert!(parse_options(&args("--format png"))
             .unwrap_err()

@@ -6,7 +6,7 @@
 //! then the host, then containers grouped by the bridge their first interface hangs off (in
 //! the host's ifindex order, then port number), then by name, then any other namespace.
 //! Interfaces keep ifindex order. `lo` is left out: every namespace has one and it joins
-//! nothing.
+//! nothing; so is an outside with no interface.
 
 use std::collections::BTreeMap;
 
@@ -129,6 +129,8 @@ impl Topology {
             .namespaces
             .iter()
             .map(|(name, ns)| namespace(name, ns, labels))
+            // A host without `%host-if`s still has an (empty) outside: nothing to draw.
+            .filter(|n| n.role != Role::Outside || !n.interfaces.is_empty())
             .collect();
         let host_order = host_port_order(state);
         namespaces.sort_by_cached_key(|n| order_key(n, &peers, &host_order));

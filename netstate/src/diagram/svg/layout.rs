@@ -11,7 +11,9 @@
 //! down to its interface. Each box row has its lane header (title and subtitle) in a gutter
 //! on the left, where no wire runs. Sizes assume a 12px monospace font (7.4px a character).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use super::rows;
 
 use super::super::topology::{End, IfaceKind, Interface, Role, Topology};
 
@@ -32,9 +34,9 @@ pub const MARGIN: i32 = 20;
 /// Vertical room for wires between two box rows.
 const WIRE_GAP: i32 = 70;
 /// Vertical space between the NIC row and the bridge row inside the host.
-const ROW_GAP: i32 = 40;
+pub(super) const ROW_GAP: i32 = 40;
 /// Vertical space between a bridge and its ports.
-const PORT_GAP: i32 = 34;
+pub(super) const PORT_GAP: i32 = 34;
 /// Distance between two wire lanes in the channel.
 pub const LANE: i32 = 9;
 /// Characters a lane header's subtitle wraps at.
@@ -157,18 +159,22 @@ fn iface_width(topology: &Topology) -> i32 {
     text_width(chars) + 2 * PAD
 }
 
-/// The column slots and the row geometry being filled in.
-struct Grid {
-    iface_w: i32,
-    pitch: i32,
+/// The column slots: one interface width, one pitch.
+pub(super) struct Grid {
+    /// Every interface box's width.
+    pub(super) iface_w: i32,
+    /// From one slot's left edge to the next one's.
+    pub(super) pitch: i32,
 }
 
 impl Grid {
-    fn slot_x(&self, slot: usize) -> i32 {
+    /// The left edge of slot `slot`.
+    pub(super) fn slot_x(&self, slot: usize) -> i32 {
         MARGIN + GUTTER + slot as i32 * self.pitch
     }
 
-    fn iface_rect(&self, slot: usize, y: i32, lines: usize) -> Rect {
+    /// An interface box of `lines` lines in slot `slot`, its top at `y`.
+    pub(super) fn iface_rect(&self, slot: usize, y: i32, lines: usize) -> Rect {
         Rect {
             x: self.slot_x(slot) + INSET,
             y,
@@ -192,24 +198,24 @@ pub fn layout(topology: &Topology, reach: bool) -> Layout {
     let mut y = MARGIN;
     let host_slots = topology
         .host()
-        .map(|h| host_slots(topology, h))
+        .map(|h| rows::host_slots(topology, h))
         .unwrap_or_default();
     let outside = topology
         .namespaces
         .iter()
         .position(|n| n.role == Role::Outside);
     if let Some(o) = outside {
-        y = outside_row(topology, &grid, o, &host_slots, y, &mut l) + WIRE_GAP;
+        y = rows::outside_row(topology, &grid, o, &host_slots, y, &mut l) + WIRE_GAP;
     }
     if let Some(h) = topology.host() {
-        y = host_row(topology, &grid, h, &host_slots, y, &mut l);
+        y = rows::host_row(topology, &grid, h, &host_slots, y, &mut l);
     }
     let channel_top = y;
     y += WIRE_GAP;
-    let bottom = container_row(topology, &grid, &host_slots, (y, reach), &mut l);
+    let bottom = rows::container_row(topology, &grid, &host_slots, (y, reach), &mut l);
     l.container_row = (y, bottom);
     let (_, lanes) = super::routes::route_all(topology, &l, channel_top);
-    let bottom = bottom + shift_container_row(topology, &mut l, lanes as i32 * LANE);
+    let bottom = bottom + rows::shift_container_row(topology, &mut l, lanes as i32 * LANE);
     l.routes = super::routes::route_all(topology, &l, channel_top).0;
     l.below = bottom;
     let right = l
@@ -229,273 +235,7 @@ pub fn layout(topology: &Topology, reach: bool) -> Layout {
     l
 }
 
-/// The slot of each host interface: NICs from slot 0, bridges spanning their ports.
-#[derive(Default)]
-struct HostSlots {
-    /// Slot by host ifindex (NICs, bridges' first slot, ports).
-    slot: BTreeMap<u32, usize>,
-    /// Slots a bridge spans, by ifindex.
-    span: BTreeMap<u32, usize>,
-    /// NIC-row interfaces, in order.
-    nics: Vec<u32>,
-    /// Bridges, in order.
-    bridges: Vec<u32>,
-}
-
-fn host_slots(topology: &Topology, host: usize) -> HostSlots {
-    let ifaces = &topology.namespaces[host].interfaces;
-    let is_bridge = |ix: u32| {
-        ifaces
-            .iter()
-            .any(|b| b.ifindex == ix && b.kind == IfaceKind::Bridge)
-    };
-    let mut s = HostSlots::default();
-    for i in ifaces {
-        if i.kind == IfaceKind::Bridge {
-            s.bridges.push(i.ifindex);
-        } else if !i.master.is_some_and(is_bridge) {
-            s.slot.insert(i.ifindex, s.nics.len());
-            s.nics.push(i.ifindex);
-        }
-    }
-    let mut cursor = 0;
-    for &b in &s.bridges.clone() {
-        let ports = topology.ports(host, b);
-        s.slot.insert(b, cursor);
-        s.span.insert(b, ports.len().max(1));
-        for (k, p) in ports.iter().enumerate() {
-            s.slot.insert(p.ifindex, cursor + k);
-        }
-        cursor += ports.len().max(1);
-    }
-    s
-}
-
-fn outside_row(
-    topology: &Topology,
-    grid: &Grid,
-    o: usize,
-    host_slots: &HostSlots,
-    top: i32,
-    l: &mut Layout,
-) -> i32 {
-    let n = &topology.namespaces[o];
-    let mut used: BTreeSet<usize> = BTreeSet::new();
-    let mut placed = Vec::new();
-    for i in &n.interfaces {
-        let end = End {
-            ns: o,
-            ifindex: i.ifindex,
-        };
-        let want = topology
-            .peer(end)
-            .filter(|p| Some(p.ns) == topology.host())
-            .and_then(|p| host_slots.slot.get(&p.ifindex).copied())
-            .filter(|s| !used.contains(s));
-        let slot = want.unwrap_or_else(|| used.iter().next_back().map_or(0, |m| m + 1));
-        used.insert(slot);
-        placed.push((end, slot, iface_lines(i).len()));
-    }
-    let tallest = placed.iter().map(|p| p.2).max().unwrap_or(1);
-    let header = header_height(&n.subtitle);
-    let h = (lines_height(tallest) + 2 * INSET).max(header);
-    for (end, slot, lines) in placed {
-        l.ifaces
-            .insert(end, grid.iface_rect(slot, top + INSET, lines));
-    }
-    l.boxes[o] = Rect {
-        x: MARGIN,
-        y: top,
-        w: 0,
-        h,
-    };
-    top + h
-}
-
 /// A lane header's height: the title, the wrapped subtitle, padding.
 pub fn header_height(subtitle: &str) -> i32 {
     (1 + wrap(subtitle, HEADER_CHARS).len() as i32) * LINE + 2 * INSET
-}
-
-fn host_row(
-    topology: &Topology,
-    grid: &Grid,
-    h: usize,
-    s: &HostSlots,
-    top: i32,
-    l: &mut Layout,
-) -> i32 {
-    let n = &topology.namespaces[h];
-    let lines_of = |ix: u32| {
-        n.interfaces
-            .iter()
-            .find(|i| i.ifindex == ix)
-            .map_or(1, |i| iface_lines(i).len())
-    };
-    let tallest = |ixs: &mut dyn Iterator<Item = u32>| ixs.map(lines_of).max().unwrap_or(0);
-    let mut y = top + INSET;
-    let nic_lines =
-        tallest(&mut s.nics.iter().copied()).max(2 * usize::from(!topology.published.is_empty()));
-    for &nic in &s.nics {
-        let end = End {
-            ns: h,
-            ifindex: nic,
-        };
-        l.ifaces
-            .insert(end, grid.iface_rect(s.slot[&nic], y, lines_of(nic)));
-    }
-    published_tags(topology, grid, s.nics.len(), y, l);
-    if nic_lines > 0 {
-        y += lines_height(nic_lines) + ROW_GAP;
-    }
-    let bridge_lines = tallest(&mut s.bridges.iter().copied());
-    for &b in &s.bridges {
-        let mut r = grid.iface_rect(s.slot[&b], y, bridge_lines);
-        r.w += (s.span[&b] as i32 - 1) * grid.pitch;
-        l.ifaces.insert(End { ns: h, ifindex: b }, r);
-    }
-    if bridge_lines > 0 {
-        y += lines_height(bridge_lines) + PORT_GAP;
-    }
-    let ports: Vec<u32> = s
-        .slot
-        .keys()
-        .copied()
-        .filter(|ix| !s.nics.contains(ix) && !s.bridges.contains(ix))
-        .collect();
-    let port_lines = tallest(&mut ports.iter().copied());
-    for p in ports {
-        l.ifaces.insert(
-            End { ns: h, ifindex: p },
-            grid.iface_rect(s.slot[&p], y, port_lines),
-        );
-    }
-    if port_lines > 0 {
-        y += lines_height(port_lines);
-    } else if bridge_lines > 0 {
-        y -= PORT_GAP;
-    }
-    let bottom = (y + INSET).max(top + header_height(&n.subtitle));
-    l.boxes[h] = Rect {
-        x: MARGIN,
-        y: top,
-        w: 0,
-        h: bottom - top,
-    };
-    bottom
-}
-
-/// Published ports: tags after the NICs, in the NIC row, two lines high.
-fn published_tags(topology: &Topology, grid: &Grid, nics: usize, y: i32, l: &mut Layout) {
-    let mut x = grid.slot_x(nics) + INSET;
-    for p in &topology.published {
-        let w = text_width(p.label().len().max(9) + 2) + 2 * PAD;
-        l.published.push(Rect {
-            x,
-            y,
-            w,
-            h: lines_height(2),
-        });
-        x += w + 14;
-    }
-}
-
-/// The host port a container interface is wired to, and that port's slot.
-fn host_port_slot(topology: &Topology, s: &HostSlots, end: End) -> Option<usize> {
-    let p = topology.peer(end)?;
-    (Some(p.ns) == topology.host())
-        .then(|| s.slot.get(&p.ifindex).copied())
-        .flatten()
-}
-
-/// Each container-row namespace's slot: its first wired interface's host port slot if free.
-fn container_slots(topology: &Topology, s: &HostSlots) -> Vec<(usize, usize)> {
-    let mut used = BTreeSet::new();
-    let mut wanted = Vec::new();
-    for (ns, n) in topology.namespaces.iter().enumerate() {
-        if !matches!(n.role, Role::Container | Role::Other) {
-            continue;
-        }
-        let want = n.interfaces.iter().find_map(|i| {
-            host_port_slot(
-                topology,
-                s,
-                End {
-                    ns,
-                    ifindex: i.ifindex,
-                },
-            )
-        });
-        let want = want.filter(|w| used.insert(*w));
-        wanted.push((ns, want));
-    }
-    let mut next = used.iter().next_back().map_or(0, |m| m + 1);
-    wanted
-        .into_iter()
-        .map(|(ns, want)| {
-            (
-                ns,
-                want.unwrap_or_else(|| {
-                    next += 1;
-                    next - 1
-                }),
-            )
-        })
-        .collect()
-}
-
-/// Moves the container row down by `by` (room for the wire lanes above it); returns `by`.
-fn shift_container_row(topology: &Topology, l: &mut Layout, by: i32) -> i32 {
-    if by == 0 {
-        return 0;
-    }
-    let in_row = |ns: usize| matches!(topology.namespaces[ns].role, Role::Container | Role::Other);
-    for (ns, b) in l.boxes.iter_mut().enumerate() {
-        if in_row(ns) {
-            b.y += by;
-        }
-    }
-    for (end, r) in l.ifaces.iter_mut() {
-        if in_row(end.ns) {
-            r.y += by;
-        }
-    }
-    l.container_row = (l.container_row.0 + by, l.container_row.1 + by);
-    by
-}
-
-fn container_row(
-    topology: &Topology,
-    grid: &Grid,
-    s: &HostSlots,
-    (top, reach): (i32, bool),
-    l: &mut Layout,
-) -> i32 {
-    let footer = if reach { 3 * LINE } else { 2 * LINE };
-    let mut bottom = top;
-    for (ns, slot) in container_slots(topology, s) {
-        let n = &topology.namespaces[ns];
-        let mut y = top + INSET;
-        for i in &n.interfaces {
-            let lines = iface_lines(i).len();
-            l.ifaces.insert(
-                End {
-                    ns,
-                    ifindex: i.ifindex,
-                },
-                grid.iface_rect(slot, y, lines),
-            );
-            y += lines_height(lines) + 8;
-        }
-        // The reach line's room, then the title and the netns file name.
-        let h = y - top + footer + INSET;
-        l.boxes[ns] = Rect {
-            x: grid.slot_x(slot),
-            y: top,
-            w: grid.iface_w + 2 * INSET,
-            h,
-        };
-        bottom = bottom.max(top + h);
-    }
-    bottom
 }

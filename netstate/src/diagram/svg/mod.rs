@@ -7,6 +7,7 @@
 pub mod layout;
 mod overlay;
 mod routes;
+mod rows;
 
 use std::fmt::Write;
 
@@ -59,7 +60,7 @@ pub fn render(topology: &Topology, reach: Option<&Reach>) -> String {
     if let Some(reach) = reach {
         bottom = overlay::draw(&mut body, topology, &l, reach);
     }
-    bottom = legend(&mut body, bottom + 24, reach.is_some());
+    bottom = legend(&mut body, bottom + 24, reach.is_some(), l.width);
     let (w, h) = (l.width, bottom + MARGIN);
     let mut out = String::with_capacity(body.len() + 2048);
     let _ = writeln!(
@@ -266,8 +267,8 @@ fn published(out: &mut String, topology: &Topology, l: &Layout, reach: Option<&R
     }
 }
 
-/// What the line styles mean, along the bottom.
-fn legend(out: &mut String, y: i32, reach: bool) -> i32 {
+/// What the line styles mean, along the bottom, wrapped at `width`; returns its bottom.
+fn legend(out: &mut String, mut y: i32, reach: bool, width: i32) -> i32 {
     let x = MARGIN + INSET;
     let mut items: Vec<(&str, &str)> = vec![
         ("wire", "veth pair"),
@@ -280,13 +281,18 @@ fn legend(out: &mut String, y: i32, reach: bool) -> i32 {
     }
     let mut cx = x;
     for (class, label) in items {
+        let w = 44 + layout::text_width(label.len());
+        if cx > x && cx + w > width - MARGIN {
+            cx = x;
+            y += LINE + 4;
+        }
         let _ = writeln!(
             out,
             "<line class=\"{class}\" x1=\"{cx}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
             cx + 36
         );
         text(out, cx + 44, y + 4, "small", label);
-        cx += 44 + layout::text_width(label.len()) + 28;
+        cx += w + 28;
     }
     text(
         out,

@@ -32,11 +32,12 @@ pub fn route_all(topology: &Topology, l: &Layout, channel_top: i32) -> (Vec<Rout
                 return same_row(ru, rl);
             }
             let first = is_first(topology, lower);
-            if first && ru.cx() == rl.cx() {
-                return Route::Poly(vec![(ru.cx(), ru.bottom()), (rl.cx(), rl.y)]);
-            }
             let ns_box = l.boxes[lower.ns];
             let in_container_row = ns_box.y == l.container_row.0 && ns_box.w > 0;
+            // Only in the container row do interfaces stack under one another.
+            if ru.cx() == rl.cx() && (first || !in_container_row) {
+                return Route::Poly(vec![(ru.cx(), ru.bottom()), (rl.cx(), rl.y)]);
+            }
             let lane_y = if in_container_row {
                 lane += 1;
                 channel_top + 20 + (lane - 1) * LANE
