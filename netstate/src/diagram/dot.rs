@@ -15,7 +15,7 @@ use super::topology::{IfaceKind, Interface, Role, Topology};
 /// The whole DOT graph.
 pub fn render(topology: &Topology, reach: Option<&Reach>) -> String {
     let mut out = String::from(
-        "graph docknet {\n  rankdir=TB;\n  compound=true;\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n",
+        "graph docknet {\n  rankdir=TB;\n  fontname=\"monospace\";\n  labeljust=l;\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", fontsize=9];\n",
     );
     for ns in 0..topology.namespaces.len() {
         cluster(&mut out, topology, ns);
@@ -68,9 +68,15 @@ fn cluster(out: &mut String, topology: &Topology, ns: usize) {
     let n = &topology.namespaces[ns];
     let _ = writeln!(
         out,
-        "  subgraph cluster_{ns} {{\n    label=\"{}\\n{}\";",
+        "  subgraph cluster_{ns} {{\n    label=\"{}\\n{}\";{}",
         quote(&n.title),
-        quote(&n.subtitle)
+        quote(&n.subtitle),
+        // Containers are wired from above: their title goes underneath.
+        if n.role == Role::Container {
+            " labelloc=b;"
+        } else {
+            ""
+        }
     );
     for i in &n.interfaces {
         let _ = writeln!(
@@ -78,6 +84,12 @@ fn cluster(out: &mut String, topology: &Topology, ns: usize) {
             "    {} [{}];",
             id(ns, i.ifindex),
             attrs(topology, ns, i)
+        );
+    }
+    if n.interfaces.is_empty() {
+        let _ = writeln!(
+            out,
+            "    lo{ns} [shape=plaintext, label=\"no interface but lo\"];"
         );
     }
     if n.role == Role::Host {
@@ -108,11 +120,7 @@ fn attrs(topology: &Topology, ns: usize, i: &Interface) -> String {
 
 /// The node of a namespace's first interface with an address.
 fn first_addressed(topology: &Topology, ns: usize) -> Option<String> {
-    topology.namespaces[ns]
-        .interfaces
-        .iter()
-        .find(|i| !i.addrs.is_empty())
-        .map(|i| id(ns, i.ifindex))
+    topology.first_addressed(ns).map(|e| id(e.ns, e.ifindex))
 }
 
 fn reach_edges(out: &mut String, topology: &Topology, reach: &Reach) {

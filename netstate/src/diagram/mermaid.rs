@@ -1,7 +1,8 @@
 //! The Mermaid form: a top-down `flowchart`, one `subgraph` per namespace, one node per
 //! interface (bridges as `[[...]]`, published ports as flags on the host), `---` for veth
-//! pairs and bridge membership, `-.-` where a link is down, and with the reach overlay a
-//! green `<-->` between containers that ping each other (`-->` when only one way).
+//! pairs and bridge membership, `-.-` where a link is down; with the reach overlay, a
+//! `reach` subgraph beside it whose green `<-->` join the endpoints that ping each other
+//! (`-->` when only one way).
 //!
 //! Node ids are `n<namespace index>_<ifindex>`, subgraph ids `ns<index>`: stable for a
 //! state. Labels are quoted, `"` written as `#quot;`.
@@ -9,7 +10,7 @@
 use std::fmt::Write;
 
 use super::reach::Reach;
-use super::text::fields;
+use super::text::{fields, short_name};
 use super::topology::{IfaceKind, Interface, Role, Topology};
 
 /// The whole Mermaid diagram.
@@ -38,8 +39,9 @@ pub fn render(topology: &Topology, reach: Option<&Reach>) -> String {
         links += 1;
     }
     for (p, published) in topology.published.iter().enumerate() {
-        if let Some(ns) = topology.container(&published.container) {
-            let _ = writeln!(out, "  pub{p} -.-> ns{ns}");
+        let to = topology.container(&published.container);
+        if let Some(e) = to.and_then(|ns| topology.first_addressed(ns)) {
+            let _ = writeln!(out, "  pub{p} -.-> {}", id(e.ns, e.ifindex));
             links += 1;
         }
     }
@@ -52,7 +54,7 @@ pub fn render(topology: &Topology, reach: Option<&Reach>) -> String {
         );
     }
     if let Some(reach) = reach {
-        reach_edges(&mut out, reach, links);
+        reach_edges(&mut out, topology, reach, links);
     }
     out.push_str(
         "  classDef down fill:#eeeeee,stroke:#999999,stroke-dasharray:4 3,color:#777777\n",
@@ -81,7 +83,7 @@ fn subgraph(out: &mut String, topology: &Topology, ns: usize) {
     let n = &topology.namespaces[ns];
     let _ = writeln!(
         out,
-        "  subgraph ns{ns}[\"{}<br/>{}\"]",
+        "  subgraph ns{ns}[\"{}: {}\"]",
         quote(&n.title),
         quote(&n.subtitle)
     );
@@ -93,6 +95,9 @@ fn subgraph(out: &mut String, topology: &Topology, ns: usize) {
             ("[", "]")
         };
         let _ = writeln!(out, "    {}{open}\"{label}\"{close}", id(ns, i.ifindex));
+    }
+    if n.interfaces.is_empty() {
+        let _ = writeln!(out, "    lo{ns}[\"no interface but lo\"]");
     }
     if n.role == Role::Host {
         for (p, published) in topology.published.iter().enumerate() {
@@ -127,7 +132,15 @@ fn ids_where(topology: &Topology, kind: impl Fn(IfaceKind) -> bool) -> Vec<Strin
 }
 
 /// One edge per reaching pair (both ways drawn once), styled green by index.
-fn reach_edges(out: &mut String, reach: &Reach, first_link: usize) {
+/// The overlay as a graph of its own beside the picture: one node per endpoint, an edge per
+/// pair that pings. Mermaid has no non-constraining edge, and edges across the picture would
+/// pull its layers apart; here an isolated group shows as an island.
+fn reach_edges(out: &mut String, topology: &Topology, reach: &Reach, first_link: usize) {
+    out.push_str("  subgraph reach[\"reach: who pings whom\"]\n");
+    for &n in &reach.nodes {
+        let _ = writeln!(out, "    r{n}([\"{}\"])", quote(&short_name(topology, n)));
+    }
+    out.push_str("  end\n");
     let mut styled = Vec::new();
     let mut link = first_link;
     for (i, &a) in reach.nodes.iter().enumerate() {
@@ -138,7 +151,7 @@ fn reach_edges(out: &mut String, reach: &Reach, first_link: usize) {
                 (true, false) => "-->",
                 _ => continue,
             };
-            let _ = writeln!(out, "  ns{a} {edge}|ping| ns{b}");
+            let _ = writeln!(out, "  r{a} {edge} r{b}");
             styled.push(link.to_string());
             link += 1;
         }

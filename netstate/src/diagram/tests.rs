@@ -102,7 +102,7 @@ fn mermaid_and_dot_dash_the_down_links() {
     assert!(mermaid.contains("  n0_6 -.-|veth| n0_7\n"), "{mermaid}");
     assert!(mermaid.contains("  n0_4 ---|veth| n1_2\n"));
     assert!(mermaid.contains("  n0_2 --- n0_4\n"));
-    assert!(mermaid.contains("  pub0 -.-> ns1\n"));
+    assert!(mermaid.contains("  pub0 -.-> n1_2\n"));
     assert!(mermaid.contains("class n0_3,n0_6,n0_7 down"));
     let dot = drawn(Format::Dot, false);
     assert!(dot.starts_with("graph docknet {\n"));

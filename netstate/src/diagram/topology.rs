@@ -221,6 +221,19 @@ impl Topology {
             .position(|n| n.role == Role::Container && n.containers.iter().any(|c| c == name))
     }
 
+    /// The first interface of namespace `ns` that holds an address: where an edge about the
+    /// namespace as a whole (reach, a published port) attaches.
+    pub fn first_addressed(&self, ns: usize) -> Option<End> {
+        self.namespaces[ns]
+            .interfaces
+            .iter()
+            .find(|i| !i.addrs.is_empty())
+            .map(|i| End {
+                ns,
+                ifindex: i.ifindex,
+            })
+    }
+
     /// The index of the host namespace, if the state has one.
     pub fn host(&self) -> Option<usize> {
         self.namespaces.iter().position(|n| n.role == Role::Host)
