@@ -16,6 +16,14 @@ pub enum Error {
         /// What the parser wanted to see there.
         expected: String,
     },
+    /// `--at LINE` names a line that holds no step.
+    #[error("{file}:{line}: no step starts on this line (--at takes the line of a `$ ` step)")]
+    NoStepAt {
+        /// The scenario's name as given.
+        file: String,
+        /// The line asked for.
+        line: usize,
+    },
     /// The scenario file could not be read.
     #[error("cannot read {file}: {source}")]
     Read {

@@ -71,7 +71,28 @@ pub fn diagnose_file(
     backend: Backend,
     then: &[String],
 ) -> Result<docknet_engine::CommandOutput, Error> {
-    let scenario = load(path)?;
+    diagnose_file_at(path, seed, backend, then, None)
+}
+
+/// [`diagnose_file`], replaying only the steps up to and including the one on line `at`
+/// (all of them when `None`); a line with no step is [`Error::NoStepAt`].
+pub fn diagnose_file_at(
+    path: &str,
+    seed: Option<u64>,
+    backend: Backend,
+    then: &[String],
+    at: Option<usize>,
+) -> Result<docknet_engine::CommandOutput, Error> {
+    let mut scenario = load(path)?;
+    if let Some(line) = at {
+        if !scenario.steps.iter().any(|s| s.line == line) {
+            return Err(Error::NoStepAt {
+                file: scenario.file.clone(),
+                line,
+            });
+        }
+        scenario.steps.retain(|s| s.line <= line);
+    }
     let mut kernel = backend.kernel()?;
     replay_then(&scenario, seed, kernel.as_mut(), &mut |_| {}, then).map(|(_, out)| out)
 }

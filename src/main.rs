@@ -1,8 +1,9 @@
-//! The `docknet` command line: `docknet replay FILE|- [--seed N] [--json] [--backend sim|kernel]`.
+//! The `docknet` command line: `replay`, `trace`, `reach` and `diagram` over a scenario file.
 
 use std::process::ExitCode;
 
 use docknet::{Backend, Error};
+use docknet_netstate::diagram::Format;
 
 const HELP: &str = "\
 docknet: Docker 20.10 bridge networking, replayed on a simulated or a real Linux kernel
@@ -12,6 +13,8 @@ Usage:
   docknet trace FILE|- FROM TO [tcp|udp PORT] [--json] [--seed N] [--backend sim|kernel]
   docknet reach FILE|- [--seed N] [--backend sim|kernel]
   docknet conform FILE|- [--seed N]
+  docknet diagram FILE|- [--at LINE] [--format svg|dot|mermaid|text] [--reach] [-o FILE]
+                  [--seed N] [--backend sim|kernel]
   docknet --help | --version
 
 replay   Reads a scenario (.scn; `-` reads standard input), builds its host, starts a
@@ -32,6 +35,12 @@ conform  Replays the scenario on the simulated kernel and on a real Docker 20.10
          here in namespaces of its own (needs root and Debian's docker.io), and prints
          each step whose output differs after the normalisations of what a real host
          makes random, then `conformance: M/T steps equal`. Exit 0 when all are equal.
+diagram  Replays the scenario (up to and including the step on LINE with --at), then draws
+         the connectivity picture from the kernel state: the outside, the host's NICs,
+         bridges and their ports, each container's namespace and the veth pairs between
+         them, down links dashed, published ports at the host's edge. --reach adds who
+         pings whom and whether each published port answers from the outside. The format
+         is --format's, else the -o file's extension (.svg .dot .mmd .txt), else text.
 
 Options:
   --seed N              Seed for IDs, MACs and names (overrides the scenario's %seed)
@@ -51,6 +60,8 @@ Examples:
   docknet replay scenarios/tutorial-05-isolated-network.scn --json --seed 7
   docknet trace scenarios/traffic-ports.scn test1 test2 tcp 80
   docknet reach scenarios/traffic-isolation.scn
+  docknet diagram scenarios/tutorial-04-testbridge.scn --format mermaid
+  docknet diagram scenarios/traffic-isolation.scn --reach
 ";
 
 /// What the command line asked for.
@@ -76,6 +87,15 @@ enum Command {
         backend: Backend,
         step: Vec<String>,
     },
+    /// `diagram`: replay (up to a line), then one `docknet diagram ...` step, to a file.
+    Diagram {
+        file: String,
+        seed: Option<u64>,
+        backend: Backend,
+        at: Option<usize>,
+        output: Option<String>,
+        step: Vec<String>,
+    },
 }
 
 /// Parses the arguments after the program name; the error is the message for stderr.
@@ -85,6 +105,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("-V" | "--version") => return Ok(Command::Version),
         Some("replay" | "trace" | "reach" | "conform") => {}
+        Some("diagram") => return parse_diagram(&args[1..]),
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
     let verb = args[0].clone();
@@ -105,18 +126,8 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--json" => json = true,
-            "--seed" => {
-                let v = value("--seed")?;
-                seed = Some(
-                    v.parse()
-                        .map_err(|_| format!("--seed takes a non-negative integer, not `{v}`"))?,
-                );
-            }
-            "--backend" => {
-                let v = value("--backend")?;
-                backend = Backend::parse(&v)
-                    .ok_or(format!("--backend takes sim or kernel, not `{v}`"))?;
-            }
+            "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
+            "--backend" => backend = parse_backend(&value("--backend")?)?,
             f if f.starts_with('-') && f != "-" => return Err(format!("unknown option `{f}`")),
             f if file.is_none() => file = Some(f.to_string()),
             f if verb != "replay" => positional.push(f.to_string()),
@@ -162,6 +173,97 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     })
 }
 
+/// `diagram FILE [--at LINE] [--format F] [--reach] [-o FILE] [--seed N] [--backend B]`.
+fn parse_diagram(args: &[String]) -> Result<Command, String> {
+    let (mut file, mut seed, mut backend) = (None, None, Backend::Sim);
+    let (mut at, mut output, mut format, mut reach) = (None, None, None, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or(format!("{name} needs a value"))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--reach" => reach = true,
+            "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
+            "--backend" => backend = parse_backend(&value("--backend")?)?,
+            "--at" => {
+                let v = value("--at")?;
+                at = Some(
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or(format!("--at takes the line number of a step, not `{v}`"))?,
+                );
+            }
+            "--format" => {
+                let v = value("--format")?;
+                format = Some(
+                    Format::parse(&v)
+                        .ok_or(format!("--format takes {}, not `{v}`", Format::NAMES))?,
+                );
+            }
+            "-o" | "--output" => output = Some(value("-o")?),
+            f if f.starts_with('-') && f != "-" => return Err(format!("unknown option `{f}`")),
+            f if file.is_none() => file = Some(f.to_string()),
+            f => return Err(format!("one scenario file at a time (unexpected `{f}`)")),
+        }
+    }
+    let file = file.ok_or("diagram needs a scenario FILE (or - for standard input)")?;
+    let format = diagram_format(format, output.as_deref())?;
+    let mut step: Vec<String> = ["docknet", "diagram", "--format", format_name(format)]
+        .map(String::from)
+        .to_vec();
+    if reach {
+        step.push("--reach".into());
+    }
+    Ok(Command::Diagram {
+        file,
+        seed,
+        backend,
+        at,
+        output,
+        step,
+    })
+}
+
+/// `--format`'s, else the output file's extension's, else text.
+fn diagram_format(format: Option<Format>, output: Option<&str>) -> Result<Format, String> {
+    match (format, output) {
+        (Some(f), _) => Ok(f),
+        (None, Some(o)) if o != "-" => Format::from_path(o).ok_or(format!(
+            "cannot tell the format of `{o}` from its name; give --format {}",
+            Format::NAMES
+        )),
+        (None, _) => Ok(Format::Text),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Mermaid => "mermaid",
+        Format::Dot => "dot",
+        Format::Svg => "svg",
+    }
+}
+
+fn parse_seed(v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| format!("--seed takes a non-negative integer, not `{v}`"))
+}
+
+fn parse_backend(v: &str) -> Result<Backend, String> {
+    Backend::parse(v).ok_or(format!("--backend takes sim or kernel, not `{v}`"))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match parse_args(&args) {
@@ -200,14 +302,43 @@ fn main() -> ExitCode {
             }
             Err(e) => failure(e),
         },
+        Command::Diagram {
+            file,
+            seed,
+            backend,
+            at,
+            output,
+            step,
+        } => match docknet::diagnose_file_at(&file, seed, backend, &step, at) {
+            Ok(out) => write_diagram(out, output.as_deref()),
+            Err(e) => failure(e),
+        },
     }
+}
+
+/// Prints the diagram, or writes it to `output`.
+fn write_diagram(out: docknet_engine::CommandOutput, output: Option<&str>) -> ExitCode {
+    eprint!("{}", out.stderr);
+    if out.exit != 0 {
+        return ExitCode::from(out.exit.clamp(0, 255) as u8);
+    }
+    match output {
+        None | Some("-") => print!("{}", out.stdout),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &out.stdout) {
+                eprintln!("docknet: cannot write {path}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// The message and status of a replay that could not run.
 fn failure(e: Error) -> ExitCode {
     eprintln!("docknet: {e}");
     let code = match e {
-        Error::Parse { .. } | Error::Read { .. } => 2,
+        Error::Parse { .. } | Error::Read { .. } | Error::NoStepAt { .. } => 2,
         Error::Backend { .. } | Error::Setup(_) => 1,
     };
     ExitCode::from(code)
@@ -323,6 +454,44 @@ mod tests {
         assert!(parse_args(&args("trace x.scn a")).is_err());
         assert!(parse_args(&args("reach x.scn a")).is_err());
         assert!(parse_args(&args("trace")).unwrap_err().contains("FILE"));
+    }
+
+    #[test]
+    fn diagram_flags() {
+        assert_eq!(
+            parse_args(&args("diagram x.scn --at 12 -o d.svg --reach --seed 3")),
+            Ok(Command::Diagram {
+                file: "x.scn".into(),
+                seed: Some(3),
+                backend: Backend::Sim,
+                at: Some(12),
+                output: Some("d.svg".into()),
+                step: args("docknet diagram --format svg --reach"),
+            })
+        );
+        let text = parse_args(&args("diagram x.scn")).unwrap();
+        assert!(matches!(text, Command::Diagram { step, .. } if step[3] == "text"));
+        let explicit = parse_args(&args("diagram x.scn --format=dot -o d.svg")).unwrap();
+        assert!(matches!(explicit, Command::Diagram { step, .. } if step[3] == "dot"));
+    }
+
+    #[test]
+    fn bad_diagram_flags_are_refused() {
+        assert!(parse_args(&args("diagram")).unwrap_err().contains("FILE"));
+        assert!(parse_args(&args("diagram x --at zero"))
+            .unwrap_err()
+            .contains("line number"));
+        assert!(parse_args(&args("diagram x --at 0")).is_err());
+        assert!(parse_args(&args("diagram x --format png"))
+            .unwrap_err()
+            .contains("svg|dot|mermaid|text"));
+        assert!(parse_args(&args("diagram x -o d.png"))
+            .unwrap_err()
+            .contains("give --format"));
+        assert!(parse_args(&args("diagram x --json"))
+            .unwrap_err()
+            .contains("unknown option"));
+        assert!(parse_args(&args("diagram x y")).is_err());
     }
 
     #[test]

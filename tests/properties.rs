@@ -246,6 +246,8 @@ proptest! {
             text.push_str(line);
             text.push('\n');
         }
+        // Whatever the steps built, it can be drawn, the same way each time.
+        text.push_str("$ docknet diagram --reach\n$ docknet diagram --format svg --reach\n");
         let scenario = docknet::parse("prop.scn", &text).expect("generated steps parse");
         let replay = || {
             let mut sim = docknet_sim::Sim::new();

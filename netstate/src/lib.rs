@@ -11,6 +11,7 @@
 //! kernel backend apply them and observe state into it; the renderers and the packet walk
 //! read only that state.
 
+pub mod diagram;
 pub mod kernel;
 pub mod op;
 pub mod output;

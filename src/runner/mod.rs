@@ -15,6 +15,7 @@
 
 pub mod clients;
 pub mod diagnose;
+pub mod diagram;
 pub mod host;
 pub mod net;
 
@@ -448,7 +449,7 @@ impl<'k> Runner<'k> {
         outcome
     }
 
-    /// `docknet trace ...` and `docknet reach` as steps.
+    /// `docknet trace ...`, `docknet reach` and `docknet diagram ...` as steps.
     fn docknet(&mut self, argv: &[String]) -> CommandOutput {
         let state = match self.kernel.state() {
             Ok(s) => s.clone(),
@@ -462,6 +463,7 @@ impl<'k> Runner<'k> {
         match argv.get(1).map(String::as_str) {
             Some("trace") => diagnose::trace(&state, &self.engine, &argv[2..]),
             Some("reach") if argv.len() == 2 => diagnose::reach(&state, &self.engine),
+            Some("diagram") => diagram::step(&state, &self.engine, &argv[2..]),
             _ => unsupported(argv).output,
         }
     }

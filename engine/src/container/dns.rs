@@ -106,6 +106,8 @@ pub struct RunningContainer {
     pub addrs: Vec<(String, Ipv4Addr)>,
     /// The TCP and UDP ports its servers listen on.
     pub ports: Vec<(crate::state::SocketProto, u16)>,
+    /// The host ports published for it (`docker port`), in binding order.
+    pub published: Vec<crate::container::port::BoundPort>,
 }
 
 impl Engine {
@@ -126,11 +128,13 @@ impl Engine {
                     })
                     .unwrap_or_default();
                 let ports = c.listeners.iter().map(|l| (l.proto, l.port)).collect();
+                let published = c.sandbox.as_ref().map(|sb| sb.ports.clone());
                 Some(RunningContainer {
                     name: c.name.clone(),
                     ns,
                     addrs,
                     ports,
+                    published: published.unwrap_or_default(),
                 })
             })
             .collect()

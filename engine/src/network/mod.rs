@@ -146,6 +146,16 @@ impl Engine {
         }
     }
 
+    /// `(kernel bridge, network name)` of every bridge network, in creation order: what a
+    /// renderer labels a bridge with (the kernel knows only `br-<id>`).
+    pub fn bridge_networks(&self) -> Vec<(String, String)> {
+        self.networks
+            .iter()
+            .filter(|n| n.driver == Driver::Bridge)
+            .map(|n| (n.bridge.clone(), n.name.clone()))
+            .collect()
+    }
+
     /// The network with exactly this ID.
     pub(crate) fn network_by_id(&self, id: &str) -> Option<&Network> {
         self.networks.iter().find(|n| n.id == id)
