@@ -160,6 +160,31 @@ fn udp(dst: Ipv4Addr, port: u16) -> std::io::Result<Outcome> {
     })
 }
 
+/// Whether a real outcome and the walk's prediction say the same thing (what a real socket
+/// can tell apart: a TCP RST and an ICMP port unreachable are both ECONNREFUSED; UDP
+/// silence is delivery or a drop).
+pub(crate) fn agree(real: &Outcome, predicted: &Outcome, kind: ProbeKind) -> bool {
+    use Outcome::*;
+    match (real, predicted) {
+        (EchoReply { from: a, ttl: x }, EchoReply { from: b, ttl: y }) => a == b && x == y,
+        (Connected { .. }, Connected { .. }) => true,
+        (Refused { .. }, Refused { .. }) => true,
+        (
+            Refused { .. },
+            IcmpError {
+                kind: docknet_netstate::walk::packet::IcmpError::PortUnreachable,
+                ..
+            },
+        ) => {
+            matches!(kind, ProbeKind::Tcp(_))
+        }
+        (IcmpError { kind: a, .. }, IcmpError { kind: b, .. }) => a == b,
+        (NoReply, NoReply) | (NetUnreachable, NetUnreachable) => true,
+        (NoReply, Delivered { .. }) => matches!(kind, ProbeKind::Udp(_)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,30 +211,5 @@ mod tests {
         );
         reply[20] = 8;
         assert_eq!(answer(&reply), None);
-    }
-}
-
-/// Whether a real outcome and the walk's prediction say the same thing (what a real socket
-/// can tell apart: a TCP RST and an ICMP port unreachable are both ECONNREFUSED; UDP
-/// silence is delivery or a drop).
-pub(crate) fn agree(real: &Outcome, predicted: &Outcome, kind: ProbeKind) -> bool {
-    use Outcome::*;
-    match (real, predicted) {
-        (EchoReply { from: a, ttl: x }, EchoReply { from: b, ttl: y }) => a == b && x == y,
-        (Connected { .. }, Connected { .. }) => true,
-        (Refused { .. }, Refused { .. }) => true,
-        (
-            Refused { .. },
-            IcmpError {
-                kind: docknet_netstate::walk::packet::IcmpError::PortUnreachable,
-                ..
-            },
-        ) => {
-            matches!(kind, ProbeKind::Tcp(_))
-        }
-        (IcmpError { kind: a, .. }, IcmpError { kind: b, .. }) => a == b,
-        (NoReply, NoReply) | (NetUnreachable, NetUnreachable) => true,
-        (NoReply, Delivered { .. }) => matches!(kind, ProbeKind::Udp(_)),
-        _ => false,
     }
 }
