@@ -24,11 +24,12 @@ fn docker_attach_reads_back_like_ip_shows_it() {
     // moved peer keeps 3 in the container because 3 is free there.
     let br = host.link_by_name("docker0").unwrap();
     assert_eq!(br.ifindex, 2);
+    // A port joined: the bridge now reports the ports' TSO limit.
     assert_eq!(
         br.kind,
         LinkKind::Bridge {
             stp: false,
-            tso_max_size: 65536
+            tso_max_size: 524_280
         }
     );
     assert_eq!(br.mac, mac("02:42:9f:00:00:01"));
