@@ -5,7 +5,9 @@
 //! into the linking container's `/etc/hosts`, before its own entry; `db`, `test3` and the
 //! short ID then resolve there (and only there: the linked container learns nothing);
 //! inspect shows `"Links": ["/test3:/tl/db"]`; a link to a container that does not exist
-//! fails the create with `could not get container for NAME: No such container: NAME`.
+//! fails the create with `could not get container for NAME: No such container: NAME`. On a
+//! user-defined network a link is only a name for the embedded DNS: no `/etc/hosts` line, no
+//! `HostConfig.Links`, and a missing target is no error.
 
 use std::net::Ipv4Addr;
 
@@ -56,6 +58,25 @@ impl Engine {
                     name: c.name.clone(),
                     alias,
                     legacy: true,
+                })
+            })
+            .collect()
+    }
+
+    /// The `--link` specs of a container created on a user-defined network: names only the
+    /// embedded DNS answers, so a target that does not exist is no error (conformance:
+    /// 20.10 creates and starts such a container) and simply resolves nothing.
+    pub(crate) fn links_on_network(&self, specs: &[String]) -> Vec<Link> {
+        specs
+            .iter()
+            .filter_map(|s| {
+                let (name, alias) = parse(s);
+                let c = self.containers.get(self.containers.find(&name).ok()?);
+                Some(Link {
+                    target: c.id.clone(),
+                    name: c.name.clone(),
+                    alias,
+                    legacy: false,
                 })
             })
             .collect()

@@ -88,7 +88,10 @@ impl Engine {
             }
             Some(n) => NetworkMode::Named(n.to_string()),
         };
-        let links = self.resolve_links(&o.links)?;
+        let links = match &mode {
+            NetworkMode::Named(n) if n != "bridge" => self.links_on_network(&o.links),
+            _ => self.resolve_links(&o.links)?,
+        };
         let id = self.new_id();
         let name = match name {
             Some(n) => n,
