@@ -149,6 +149,49 @@ pub fn unsupported(argv: &[String]) -> CommandOutput {
     )
 }
 
+/// The options `docker` itself takes before a command (docknet models none of them).
+const GLOBAL_FLAGS: &[&str] = &[
+    "--config",
+    "-c",
+    "--context",
+    "-D",
+    "--debug",
+    "-H",
+    "--host",
+    "-l",
+    "--log-level",
+    "--tls",
+    "--tlscacert",
+    "--tlscert",
+    "--tlskey",
+    "--tlsverify",
+    "-v",
+    "--version",
+];
+
+/// A flag before any command: cobra's error, then the whole help (which, unlike a bare
+/// `docker`'s, lacks the lazily added `completion` command), status 125 (CLI 20.10, seen
+/// with the conformance runner). `docker`'s own global flags are unsupported instead.
+pub fn unknown_global_flag(flag: &str) -> CommandOutput {
+    let name = flag.split('=').next().unwrap_or(flag);
+    if GLOBAL_FLAGS.contains(&name) {
+        return unsupported(&[flag.to_string()]);
+    }
+    let error = match name.strip_prefix("--") {
+        Some(_) => format!("unknown flag: {name}"),
+        None => {
+            let c = name.chars().nth(1).unwrap_or('-');
+            format!("unknown shorthand flag: '{c}' in {name}")
+        }
+    };
+    let help: String = include_str!("docker-help-20.10.txt")
+        .lines()
+        .filter(|l| !l.starts_with("  completion "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    CommandOutput::fail(format!("{error}\nSee 'docker --help'.\n{help}\n"), 125)
+}
+
 /// `docker: 'foo' is not a docker command.`: only for names Docker itself lacks.
 pub fn unknown_command(what: &str) -> CommandOutput {
     CommandOutput::fail(

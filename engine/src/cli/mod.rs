@@ -111,6 +111,7 @@ impl Engine {
             other if commands::DOCKER_COMMANDS_20_10.contains(&other) => {
                 commands::unsupported(args)
             }
+            flag if flag.starts_with('-') && flag.len() > 1 => commands::unknown_global_flag(flag),
             other => commands::unknown_command(other),
         }
     }
