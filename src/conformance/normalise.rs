@@ -309,7 +309,7 @@ impl Normaliser {
 /// `docker ps` and `docker container ls` pad columns to their widest cell, which an age
 /// changes.
 fn is_table(command: &str) -> bool {
-    let words: Vec<&str> = command.split_whitespace().collect();
+    let words = super::order::command_words(command);
     matches!(
         words.as_slice(),
         ["docker", "ps", ..] | ["docker", "container", "ls" | "ps", ..]

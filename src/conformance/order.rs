@@ -13,7 +13,7 @@ pub type Key<'a> = &'a dyn Fn(&str) -> String;
 /// met earlier (a network's bridge, a container's ID) order the listing, so the names first
 /// met inside it are numbered in the same order on both hosts.
 pub fn sorted(command: &str, text: &str, key: Key) -> String {
-    let words: Vec<&str> = command.split_whitespace().collect();
+    let words = command_words(command);
     match words.as_slice() {
         ["brctl", "show", ..] => brctl_show(text, key),
         ["docker", _, "prune", ..] => runs_sorted(text, key),
@@ -22,9 +22,17 @@ pub fn sorted(command: &str, text: &str, key: Key) -> String {
     }
 }
 
+/// The words of a command as written, without their quotes (`docker 'system' 'prune'`).
+pub fn command_words(command: &str) -> Vec<&str> {
+    command
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '"'))
+        .collect()
+}
+
 /// `text` (numbered) with listings of names all met there sorted: `ls` of sandbox keys.
 pub fn sorted_after(command: &str, text: &str) -> String {
-    match command.split_whitespace().next() {
+    match command_words(command).first().copied() {
         Some("ls") => lines_sorted(text),
         _ => text.to_string(),
     }
