@@ -169,10 +169,12 @@ const GLOBAL_FLAGS: &[&str] = &[
     "--version",
 ];
 
-/// A flag before any command: cobra's error, then the whole help (which, unlike a bare
-/// `docker`'s, lacks the lazily added `completion` command), status 125 (CLI 20.10, seen
-/// with the conformance runner). `docker`'s own global flags are unsupported instead.
-pub fn unknown_global_flag(flag: &str) -> CommandOutput {
+/// An unknown flag where no docker command was found: cobra's error, then the whole help,
+/// status 125 (CLI 20.10, seen with the conformance runner). The help lists the lazily added
+/// `completion` command only when a word came before the flag (`docker n1 --subnet`), not
+/// when the flag came first (`docker --subnet`). `docker`'s own global flags are
+/// unsupported instead.
+pub fn unknown_global_flag(flag: &str, after_a_word: bool) -> CommandOutput {
     let name = flag.split('=').next().unwrap_or(flag);
     if GLOBAL_FLAGS.contains(&name) {
         return unsupported(&[flag.to_string()]);
@@ -186,7 +188,7 @@ pub fn unknown_global_flag(flag: &str) -> CommandOutput {
     };
     let help: String = include_str!("docker-help-20.10.txt")
         .lines()
-        .filter(|l| !l.starts_with("  completion "))
+        .filter(|l| after_a_word || !l.starts_with("  completion "))
         .map(|l| format!("{l}\n"))
         .collect();
     CommandOutput::fail(format!("{error}\nSee 'docker --help'.\n{help}\n"), 125)

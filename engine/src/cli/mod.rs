@@ -111,8 +111,11 @@ impl Engine {
             other if commands::DOCKER_COMMANDS_20_10.contains(&other) => {
                 commands::unsupported(args)
             }
-            flag if flag.starts_with('-') && flag.len() > 1 => commands::unknown_global_flag(flag),
-            other => commands::unknown_command(other),
+            // cobra parses the flags first: an unknown flag anywhere wins over the command.
+            other => match args.iter().find(|a| a.starts_with('-') && a.len() > 1) {
+                Some(flag) => commands::unknown_global_flag(flag, !other.starts_with('-')),
+                None => commands::unknown_command(other),
+            },
         }
     }
 
