@@ -103,15 +103,7 @@ impl Engine {
             // A container that is not running only has its config updated: 20.10 records a
             // network it cannot find and fails the start instead (conformance runner).
             Err(_) if !self.containers.get(idx).running() => {
-                let cfg = EndpointConfig {
-                    network_name: network.to_string(),
-                    network_id: String::new(),
-                    ipv4: ip,
-                    ipam_style: IpamConfigStyle::Object,
-                    aliases: Some(aliases),
-                    driver_opts_map: true,
-                    links: None,
-                };
+                let cfg = connect_config(network, ip, aliases);
                 self.containers.list[idx]
                     .networks
                     .insert(network.to_string(), cfg);
@@ -155,15 +147,7 @@ impl Engine {
                 ));
             }
         }
-        let cfg = EndpointConfig {
-            network_name: net.name.clone(),
-            network_id: String::new(),
-            ipv4: ip,
-            ipam_style: IpamConfigStyle::Object,
-            aliases: Some(aliases),
-            driver_opts_map: true,
-            links: None,
-        };
+        let cfg = connect_config(&net.name, ip, aliases);
         let running = c.running();
         if !already {
             self.containers.list[idx]
@@ -369,5 +353,18 @@ impl Engine {
         c.sandbox = Some(new_sb);
         c.networks.remove(&net.name);
         Ok(())
+    }
+}
+
+/// The endpoint config `docker network connect` records (what inspect then shows).
+fn connect_config(network: &str, ip: Option<Ipv4Addr>, aliases: Vec<String>) -> EndpointConfig {
+    EndpointConfig {
+        network_name: network.to_string(),
+        network_id: String::new(),
+        ipv4: ip,
+        ipam_style: IpamConfigStyle::Object,
+        aliases: Some(aliases),
+        driver_opts_map: true,
+        links: None,
     }
 }
