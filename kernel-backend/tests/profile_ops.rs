@@ -140,3 +140,59 @@ fn profile_batch_phases() {
         );
     }
 }
+
+/// The attach bench's rtnl batch (100 containers, Docker's ops minus the IPv6 sysctls),
+/// repeated, for a profiler: `perf record -e cpu-clock -g` on this test.
+#[test]
+#[ignore]
+fn profile_bench_batch() {
+    if !kernel_available() {
+        return;
+    }
+    let mut k = KernelBackend::new().unwrap();
+    k.apply_all(&docker0()).unwrap();
+    let n = 100u32;
+    let rounds: u32 = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let (mut total, mut cpu, mut sys) = (0f64, 0f64, 0f64);
+    for _ in 0..rounds {
+        let ops: Vec<_> = (0..n)
+            .flat_map(attach_like_libnetwork)
+            .filter(|op| !matches!(op, docknet_netstate::op::Op::SysctlSet { .. }))
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let (cpu0, sys0) = (cpu_ms(), sys_ms());
+        let t = Instant::now();
+        k.apply_all(&ops).unwrap();
+        total += t.elapsed().as_secs_f64() * 1e3;
+        cpu += cpu_ms() - cpu0;
+        sys += sys_ms() - sys0;
+        let dels: Vec<_> = (0..n)
+            .map(|i| docknet_netstate::op::Op::NetnsDel {
+                ns: ns(&format!("/var/run/docker/netns/{i:012x}")),
+            })
+            .collect();
+        k.apply_all(&dels).unwrap();
+    }
+    println!(
+        "{:8.3} ms  per container (bench batch, {rounds} rounds), {:.3} ms CPU of which {:.3} ms in the kernel",
+        total / f64::from(rounds * n),
+        cpu / f64::from(rounds * n),
+        sys / f64::from(rounds * n)
+    );
+}
+
+/// CPU time of the whole process (all threads, user + system) so far.
+fn cpu_ms() -> f64 {
+    let u = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF).unwrap();
+    let ms = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e3 + t.tv_usec() as f64 / 1e3;
+    ms(u.user_time()) + ms(u.system_time())
+}
+
+/// System (kernel) CPU time of the whole process so far.
+fn sys_ms() -> f64 {
+    let u = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF).unwrap();
+    u.system_time().tv_sec() as f64 * 1e3 + u.system_time().tv_usec() as f64 / 1e3
+}
