@@ -58,9 +58,9 @@ impl Engine {
         // `none`, then `host`: no kernel work, but each NewNetwork ends with
         // arrangeUserFilterRule, and the first one creates DOCKER-USER.
         let none = self.predefined("none", Driver::Null);
-        chains::arrange_user_chain(&mut plan, false, &[]);
+        chains::arrange_user_chain(&mut plan, &chains::FilterFacts::fresh());
         let host = self.predefined("host", Driver::Host);
-        chains::arrange_user_chain(&mut plan, true, &[]);
+        chains::arrange_user_chain(&mut plan, &made_user_chain());
 
         // `bridge`: the first default pool that no host route overlaps (ElectInterfaceAddresses).
         let pool = default_pools()
@@ -100,7 +100,7 @@ impl Engine {
             link_up(DEFAULT_BRIDGE, true),
             Some(link_up(DEFAULT_BRIDGE, false)),
         );
-        chains::arrange_user_chain(&mut plan, true, &[]);
+        chains::arrange_user_chain(&mut plan, &made_user_chain());
         plan.apply(kernel)?;
 
         bridge.bridge = DEFAULT_BRIDGE.to_string();
@@ -129,6 +129,15 @@ impl Engine {
         self.networks.push(host);
         self.networks.push(bridge);
         Ok(())
+    }
+}
+
+/// The filter table once the daemon's first `arrangeUserFilterRule` of this plan made
+/// `DOCKER-USER` (the plan's own ops say where FORWARD's jumps are).
+fn made_user_chain() -> chains::FilterFacts {
+    chains::FilterFacts {
+        forward: Vec::new(),
+        ..chains::FilterFacts::steady()
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Engine {
     pub(crate) ipam: Ipam,
     /// IPv4 route destinations of the host namespace (libnetwork avoids them for auto pools).
     pub(crate) host_routes: Vec<Ipv4Cidr>,
+    /// What libnetwork's `iptables -C` checks find in the host's filter table.
+    pub(crate) filter_facts: crate::firewall::chains::FilterFacts,
     /// Containers and their endpoints (the containers half).
     pub(crate) containers: Containers,
     /// A network tool a container just started as its main process, for the runner.
@@ -43,6 +45,7 @@ impl Engine {
             networks: Vec::new(),
             ipam: Ipam::default(),
             host_routes: Vec::new(),
+            filter_facts: crate::firewall::chains::FilterFacts::steady(),
             containers: Containers::default(),
             pending: None,
             userland_proxy: true,
@@ -54,6 +57,15 @@ impl Engine {
     /// and before each command (routes change), e.g. with [`Engine::host_route_destinations`].
     pub fn set_host_routes(&mut self, routes: Vec<Ipv4Cidr>) {
         self.host_routes = routes;
+    }
+
+    /// Tells the daemon what its `iptables -C` checks would find in the host's filter table
+    /// (`DOCKER-USER`, its `-j RETURN`, FORWARD), e.g. from [`FilterFacts::of`]; call before each
+    /// command that creates a network (tool steps may have changed them).
+    ///
+    /// [`FilterFacts::of`]: crate::firewall::chains::FilterFacts::of
+    pub fn set_filter_facts(&mut self, facts: crate::firewall::chains::FilterFacts) {
+        self.filter_facts = facts;
     }
 
     /// The IPv4 route destinations of the host namespace in `state` (what libnetwork's

@@ -165,13 +165,17 @@ impl<'k> Runner<'k> {
         Ok(runner)
     }
 
-    /// libnetwork reads the host's routes to keep automatic subnets off them; they change
+    /// libnetwork reads the host's routes to keep automatic subnets off them (and checks the
+    /// filter table before it arranges DOCKER-USER); they change
     /// with every `ip route`/`ip addr` step and every network, so the daemon is told before
     /// each `network create`, from the current state.
     fn tell_host_routes(&mut self) {
         if let Ok(state) = self.kernel.state() {
             let routes = Engine::host_route_destinations(state);
             self.engine.set_host_routes(routes);
+            // And what its `iptables -C` checks of DOCKER-USER and FORWARD would find.
+            let facts = docknet_engine::firewall::chains::FilterFacts::of(state);
+            self.engine.set_filter_facts(facts);
         }
     }
 

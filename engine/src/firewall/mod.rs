@@ -113,12 +113,11 @@ impl Plan {
 
     /// `EnsureJumpRule`: delete the jump if it is in the chain, then insert it at the top.
     ///
-    /// `known_top` is what the chain starts with before this plan (its other rules do not
-    /// matter). The plan's own earlier steps are replayed over it to find where the jump is
-    /// when it is deleted, so the undo puts it back exactly there.
-    pub fn ensure_jump(&mut self, from: &str, to: &str, known_top: &[&str]) {
+    /// `known` is the chain before this plan. The plan's own earlier steps are replayed over
+    /// it to find where the jump is when it is deleted, so the undo puts it back exactly there.
+    pub fn ensure_jump(&mut self, from: &str, to: &str, known: &[RuleSpec]) {
         let r = Rule::filter(from, RuleSpec::new().jump(to));
-        let mut chain: Vec<RuleSpec> = known_top.iter().map(|c| RuleSpec::new().jump(c)).collect();
+        let mut chain: Vec<RuleSpec> = known.to_vec();
         for op in self.ops() {
             match op {
                 Op::RuleAdd {
@@ -164,7 +163,11 @@ mod tests {
             }
         ));
         let mut p = Plan::new();
-        p.ensure_jump("FORWARD", USER_CHAIN, &STEADY_FORWARD_TOP);
+        p.ensure_jump(
+            "FORWARD",
+            USER_CHAIN,
+            &chains::FilterFacts::steady().forward,
+        );
         assert_eq!(p.steps.len(), 2);
     }
 }

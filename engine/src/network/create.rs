@@ -9,7 +9,7 @@ use crate::clock::Timestamp;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::firewall::bridge::BridgeFirewall;
-use crate::firewall::{chains, ISOLATION_1, STEADY_FORWARD_TOP};
+use crate::firewall::{chains, ISOLATION_1};
 use crate::ipam::Ipam;
 use crate::kernel::Kernel;
 use crate::op::{Ipv4Cidr, LinkAddKind, NetnsName, Op};
@@ -236,13 +236,13 @@ impl Engine {
             Ipv4Cidr::new(gateway, subnet.prefix),
         );
         fw.add_rules(&mut plan, false);
-        plan.ensure_jump("FORWARD", ISOLATION_1, &STEADY_FORWARD_TOP);
+        plan.ensure_jump("FORWARD", ISOLATION_1, &self.filter_facts.forward);
         fw.add_isolation(&mut plan);
         plan.push(
             link_up(&cfg.bridge, true),
             Some(link_up(&cfg.bridge, false)),
         );
-        chains::arrange_user_chain(&mut plan, true, &STEADY_FORWARD_TOP);
+        chains::arrange_user_chain(&mut plan, &self.filter_facts);
         plan.apply(kernel)?;
 
         let ipam_config = req.ipam_echo_or(subnet, gateway);
