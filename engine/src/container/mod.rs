@@ -33,6 +33,7 @@ pub mod services;
 #[cfg(test)]
 mod testkit;
 pub mod validate;
+mod verbs;
 
 use std::collections::BTreeSet;
 

@@ -7,6 +7,7 @@ use crate::container::image;
 use crate::container::model::{Container, EndpointConfig, NetworkMode, RunState};
 use crate::container::options::{self, OptionsError, RunOptions};
 use crate::container::validate::ipam_style;
+use crate::container::verbs;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
@@ -270,7 +271,11 @@ impl Engine {
 
     /// `docker start C...`.
     pub(crate) fn cmd_start(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let v = match verbs::START.parse(args) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let names = &v.parsed.args;
         let mut out = CommandOutput::default();
         let mut failed: Vec<String> = Vec::new();
         for name in names {
@@ -321,8 +326,12 @@ impl Engine {
 
     /// `docker stop C...`.
     pub(crate) fn cmd_stop(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let timeout = stop_timeout(args);
-        self.each(args, &["-t", "--time"], false, |e, name| {
+        let v = match verbs::STOP.parse(args) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let timeout = v.time;
+        self.each(&v.parsed.args, false, |e, name| {
             let i = e.containers.find(name)?;
             e.graceful_stop(k, i, timeout)?;
             e.remove_if_auto(i);
@@ -332,8 +341,12 @@ impl Engine {
 
     /// `docker restart C...`.
     pub(crate) fn cmd_restart(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let timeout = stop_timeout(args);
-        self.each(args, &["-t", "--time"], false, |e, name| {
+        let v = match verbs::RESTART.parse(args) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let timeout = v.time;
+        self.each(&v.parsed.args, false, |e, name| {
             let i = e.containers.find(name)?;
             let r = e
                 .graceful_stop(k, i, timeout)
@@ -345,10 +358,14 @@ impl Engine {
 
     /// `docker rm [-f] C...`.
     pub(crate) fn cmd_rm(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let force = args.iter().any(|a| matches!(a.as_str(), "-f" | "--force"));
+        let v = match verbs::RM.parse(args) {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let force = v.parsed.flag("force");
         // CLI 20.10: with -f a missing container is reported but is no failure (exit 0;
         // the conformance runner saw it).
-        self.each(args, &[], force, |e, name| {
+        self.each(&v.parsed.args, force, |e, name| {
             let i = e.containers.find(name).map_err(|_| {
                 EngineError::Cli(format!("Error: No such container: {name}"))
             })?;
@@ -367,27 +384,17 @@ impl Engine {
         })
     }
 
-    /// Runs `f` for every container argument, printing each name that succeeds and each
-    /// error on stderr, as `docker stop/restart/rm` do (exit 1 if any failed; with
-    /// `missing_ok`, a container that does not exist is printed but does not count).
+    /// Runs `f` for every container name, printing each name that succeeds and each error on
+    /// stderr, as `docker stop/restart/rm` do (exit 1 if any failed; with `missing_ok`, a
+    /// container that does not exist is printed but does not count).
     fn each(
         &mut self,
-        args: &[String],
-        value_flags: &[&str],
+        names: &[String],
         missing_ok: bool,
         mut f: impl FnMut(&mut Engine, &str) -> Result<(), EngineError>,
     ) -> CommandOutput {
         let mut out = CommandOutput::default();
-        let mut skip = false;
-        for a in args {
-            if skip {
-                skip = false;
-                continue;
-            }
-            if a.starts_with('-') {
-                skip = value_flags.contains(&a.as_str());
-                continue;
-            }
+        for a in names {
             match f(self, a) {
                 Ok(()) => out.stdout.push_str(&format!("{a}\n")),
                 Err(e) => {
@@ -410,22 +417,6 @@ fn create_warning(o: &RunOptions) -> String {
     } else {
         String::new()
     }
-}
-
-/// `-t N` / `--time N` / `--time=N` of `docker stop` and `restart`.
-fn stop_timeout(args: &[String]) -> Option<u64> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "-t" || a == "--time" {
-            return it.next().and_then(|v| v.parse().ok());
-        }
-        if let Some(v) = a.strip_prefix("--time=").or_else(|| a.strip_prefix("-t")) {
-            if !v.is_empty() {
-                return v.parse().ok();
-            }
-        }
-    }
-    None
 }
 
 /// The message as the CLI shows it after `Error response from daemon: ` (or bare, CLI-side).
