@@ -175,18 +175,22 @@ fn cases() -> usize {
         .unwrap_or(3)
 }
 
-/// `n` generated sequences from a fixed seed (the same every run), as scenario text.
+/// `n` generated sequences (Docker commands, host tools, pings) from a fixed seed (the same
+/// every run), as scenario text.
 fn generated(n: usize) -> Vec<String> {
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    let strategy = proptest::collection::vec(common::command(), 1..10);
+    let step = common::step_line().prop_filter("a tool-made bridge (README)", |l| {
+        !common::TOOL_BRIDGES.contains(&l.as_str())
+    });
+    let strategy = proptest::collection::vec(step, 1..10);
     (0..n)
         .map(|_| {
-            let cmds = strategy
+            let lines = strategy
                 .new_tree(&mut runner)
                 .expect("a generated sequence")
                 .current();
-            common::scenario(&cmds, common::VIEWS)
+            common::scenario_lines(common::HOST_IFS, &lines, common::VIEWS)
         })
         .collect()
 }

@@ -1,4 +1,5 @@
-//! Differential sim ≡ kernel on sequences nobody wrote: random Docker command sequences,
+//! Differential sim ≡ kernel on sequences nobody wrote: random Docker command sequences
+//! mixed with host-tool changes (`ip`, `brctl`, `iptables`) and container pings,
 //! each followed by the views of every namespace (links, addresses, routes, iptables, the
 //! container list), replayed on the simulated and on the real kernel; the transcripts must
 //! be byte-identical. A failure prints the shrunk sequence as a `.scn` scenario that
@@ -13,7 +14,7 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
 mod common;
-use common::{command, scenario, VIEWS};
+use common::{scenario_lines, step_line, HOST_IFS, VIEWS};
 
 fn replay(backend: Backend, text: &str) -> Result<Transcript, String> {
     let scenario = docknet::parse("generated.scn", text).map_err(|e| e.to_string())?;
@@ -57,11 +58,11 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn sim_and_kernel_print_the_same(cmds in proptest::collection::vec(command(), 1..12)) {
+    fn sim_and_kernel_print_the_same(lines in proptest::collection::vec(step_line(), 1..12)) {
         if !kernel_available() {
             return Ok(());
         }
-        let text = scenario(&cmds, VIEWS);
+        let text = scenario_lines(HOST_IFS, &lines, VIEWS);
         let sim = replay(Backend::Sim, &text).map_err(TestCaseError::fail)?;
         let real = replay(Backend::Kernel, &text).map_err(TestCaseError::fail)?;
         if sim != real {

@@ -97,6 +97,79 @@ pub fn command() -> impl Strategy<Value = Vec<String>> {
     ]
 }
 
+/// Host-tool steps (`ip`, `brctl`, `iptables`) and container pings: changes outside Docker
+/// that the views and later Docker commands must see alike on every kernel. The host has a
+/// spare NIC, `ens192` (see [`HOST_IFS`]), for the tools to move between bridges.
+pub fn host_tool_line() -> impl Strategy<Value = String> {
+    let tools = pick(&[
+        "ip link add br0 type bridge",
+        "ip link set br0 up",
+        "ip link set br0 down",
+        "ip link del br0",
+        "brctl addbr br1",
+        "brctl delbr br1",
+        "brctl addif br0 ens192",
+        "brctl delif br0 ens192",
+        "brctl addif docker0 ens192",
+        "ip link set ens192 master br0",
+        "ip link set ens192 nomaster",
+        "ip link set ens192 up",
+        "ip link set docker0 down",
+        "ip link set docker0 up",
+        "ip link set docker0 mtu 1400",
+        "ip addr add 10.9.9.1/24 dev br0",
+        "ip addr add 10.9.8.1/24 brd + dev docker0",
+        "ip addr del 10.9.8.1/24 dev docker0",
+        "ip route add 10.8.0.0/16 dev docker0",
+        "ip route add 10.7.0.0/16 via 172.17.0.5",
+        "ip route del 10.8.0.0/16",
+        "iptables -I DOCKER-USER -s 172.17.0.2 -j DROP",
+        "iptables -A DOCKER-USER -p tcp --dport 80 -j REJECT --reject-with tcp-reset",
+        "iptables -D DOCKER-USER 1",
+        "iptables -F DOCKER-USER",
+        "iptables -P FORWARD ACCEPT",
+        "iptables -N MYCHAIN",
+        "iptables -X MYCHAIN",
+        "iptables -t nat -A POSTROUTING -s 10.9.9.0/24 -j MASQUERADE",
+    ]);
+    let ping = (
+        pick(CTRS),
+        pick(&[
+            "172.17.0.2",
+            "172.17.0.3",
+            "10.1.0.2",
+            "172.18.0.2",
+            "10.9.9.1",
+        ]),
+    )
+        .prop_map(|(c, ip)| format!("docker exec {c} ping -c 1 -W 1 {ip}"));
+    prop_oneof![3 => tools, 1 => ping]
+}
+
+/// Tool steps that make a bridge: the real kernel gives it a random MAC and a zero bridge id
+/// until its first port, docknet a MAC from the seed (README, "Differences from Docker 20.10").
+pub const TOOL_BRIDGES: &[&str] = &["ip link add br0 type bridge", "brctl addbr br1"];
+
+/// The host's NICs in generated scenarios that use [`host_tool_line`].
+pub const HOST_IFS: &str = "%host-if ens192 mac 00:50:56:b4:9b:ec down\n";
+
+/// A whole step line: mostly a Docker command, sometimes a host tool or a ping.
+pub fn step_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => command().prop_map(|c| docker_line(&c)),
+        1 => host_tool_line(),
+    ]
+}
+
+/// `docker` and the words of `c`, each quoted (the scenario parser splits like a shell).
+pub fn docker_line(c: &[String]) -> String {
+    let words: Vec<String> = c
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', "")))
+        .collect();
+    format!("docker {}", words.join(" "))
+}
+
 /// The views after each command: every namespace's state as the tools print it.
 pub const VIEWS: &[&str] = &[
     "ip -d link show",
@@ -110,13 +183,17 @@ pub const VIEWS: &[&str] = &[
 
 /// The scenario text for a command sequence (commands quoted word by word).
 pub fn scenario(cmds: &[Vec<String>], views: &[&str]) -> String {
+    let lines: Vec<String> = cmds.iter().map(|c| docker_line(c)).collect();
+    scenario_lines("", &lines, views)
+}
+
+/// The scenario text for whole step lines after the `header` directives, each followed by
+/// the views and the sandbox directory.
+pub fn scenario_lines(header: &str, lines: &[String], views: &[&str]) -> String {
     let mut s = String::from("# A generated sequence (tests/differential.rs).\n");
-    for c in cmds {
-        let words: Vec<String> = c
-            .iter()
-            .map(|w| format!("'{}'", w.replace('\'', "")))
-            .collect();
-        s += &format!("$ docker {}\n", words.join(" "));
+    s += header;
+    for line in lines {
+        s += &format!("$ {line}\n");
         for v in views {
             s += &format!("$ {v}\n");
         }
