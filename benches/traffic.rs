@@ -3,34 +3,17 @@
 //! 100-container sample beside it for the ratio), and one ping step in under 20 µs.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use docknet::Backend;
-use docknet_engine::{Engine, DEFAULT_SEED};
 use docknet_netstate::state::KernelState;
 use docknet_netstate::walk::matrix::{matrix, matrix_per_probe, Endpoint};
 use docknet_netstate::walk::{walk, Probe, ProbeKind};
+
+mod common;
 
 const NETWORKS: usize = 50;
 
 /// A booted daemon with `containers` containers spread over 50 networks.
 fn host(containers: usize) -> (KernelState, Vec<Endpoint>) {
-    let mut kernel = Backend::Sim.kernel().expect("sim is available");
-    let mut engine = Engine::new(DEFAULT_SEED);
-    engine.boot(kernel.as_mut()).expect("boots");
-    let mut run = |line: String| {
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let out = engine.docker(kernel.as_mut(), &args);
-        assert_eq!(out.exit, 0, "docker {line}: {}", out.stderr);
-    };
-    for n in 0..NETWORKS {
-        run(format!("network create --subnet 10.{n}.0.0/24 net{n}"));
-    }
-    for c in 0..containers {
-        run(format!(
-            "run -d --name c{c} --network net{} busybox sleep 100000",
-            c % NETWORKS
-        ));
-    }
-    let state = kernel.observe().expect("observable");
+    let (engine, state) = common::populated_host(NETWORKS, containers);
     let eps = engine
         .running_containers()
         .into_iter()

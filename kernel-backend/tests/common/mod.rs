@@ -63,7 +63,6 @@ pub fn attach(i: u32) -> Vec<Op> {
     let host_end = format!("veth{i:07x}");
     let peer = format!("vethp{i:06x}");
     let ip = std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(172, 17, 0, 2)) + i);
-    let o = ip.octets();
     vec![
         Op::NetnsAdd { ns: c.clone() },
         Op::LinkAdd {
@@ -91,25 +90,10 @@ pub fn attach(i: u32) -> Vec<Op> {
             name: peer.clone(),
             target: c.clone(),
         },
-        Op::LinkSetName {
-            ns: c.clone(),
-            name: peer,
-            new_name: "eth0".into(),
-        },
-        Op::LinkSetMac {
-            ns: c.clone(),
-            name: "eth0".into(),
-            mac: mac(&format!(
-                "02:42:{:02x}:{:02x}:{:02x}:{:02x}",
-                o[0], o[1], o[2], o[3]
-            )),
-        },
-        Op::AddrAdd {
-            ns: c.clone(),
-            dev: "eth0".into(),
-            addr: Ipv4Cidr::new(ip, 16),
-            broadcast: true,
-        },
+    ]
+    .into_iter()
+    .chain(named_eth0(&c, peer, ip))
+    .chain([
         Op::LinkSetUp {
             ns: c.clone(),
             name: "lo".into(),
@@ -120,16 +104,9 @@ pub fn attach(i: u32) -> Vec<Op> {
             name: "eth0".into(),
             up: true,
         },
-        Op::RouteAdd {
-            ns: c,
-            route: RouteSpec {
-                dst: None,
-                via: Some("172.17.0.1".parse().unwrap()),
-                dev: "eth0".into(),
-                onlink: false,
-            },
-        },
-    ]
+        default_route(c),
+    ])
+    .collect()
 }
 
 /// Attaching container `i` with exactly the ops docknet's engine sends for `docker run`
@@ -141,7 +118,6 @@ pub fn attach_like_libnetwork(i: u32) -> Vec<Op> {
     let host_end = format!("veth{i:07x}");
     let peer = format!("vethp{i:06x}");
     let ip = std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(172, 17, 0, 2)) + i);
-    let o = ip.octets();
     let sysctl = |key: &str| Op::SysctlSet {
         ns: c.clone(),
         key: key.into(),
@@ -207,6 +183,24 @@ pub fn attach_like_libnetwork(i: u32) -> Vec<Op> {
             name: peer.clone(),
             up: false,
         },
+    ]
+    .into_iter()
+    .chain(named_eth0(&c, peer, ip))
+    .chain([
+        Op::LinkSetUp {
+            ns: c.clone(),
+            name: "eth0".into(),
+            up: true,
+        },
+        default_route(c),
+    ])
+    .collect()
+}
+
+/// The peer in the container renamed `eth0`, given Docker's MAC for `ip` and the address.
+fn named_eth0(c: &NetnsName, peer: String, ip: std::net::Ipv4Addr) -> Vec<Op> {
+    let o = ip.octets();
+    vec![
         Op::LinkSetName {
             ns: c.clone(),
             name: peer,
@@ -226,19 +220,18 @@ pub fn attach_like_libnetwork(i: u32) -> Vec<Op> {
             addr: Ipv4Cidr::new(ip, 16),
             broadcast: true,
         },
-        Op::LinkSetUp {
-            ns: c.clone(),
-            name: "eth0".into(),
-            up: true,
-        },
-        Op::RouteAdd {
-            ns: c,
-            route: RouteSpec {
-                dst: None,
-                via: Some("172.17.0.1".parse().unwrap()),
-                dev: "eth0".into(),
-                onlink: false,
-            },
-        },
     ]
+}
+
+/// The container's default route via docker0's gateway.
+fn default_route(c: NetnsName) -> Op {
+    Op::RouteAdd {
+        ns: c,
+        route: RouteSpec {
+            dst: None,
+            via: Some("172.17.0.1".parse().unwrap()),
+            dev: "eth0".into(),
+            onlink: false,
+        },
+    }
 }
