@@ -32,6 +32,8 @@ pub struct Engine {
     pub(crate) pending: Option<crate::container::foreground::PendingProcess>,
     /// `dockerd --userland-proxy` (default true): published ports get a docker-proxy.
     pub(crate) userland_proxy: bool,
+    /// Exec instances made through the Engine API.
+    pub(crate) execs: crate::api::exec::Execs,
 }
 
 impl Engine {
@@ -46,6 +48,7 @@ impl Engine {
             containers: Containers::default(),
             pending: None,
             userland_proxy: true,
+            execs: Default::default(),
         }
     }
 
