@@ -53,6 +53,18 @@ const STEPS: &[&str] = &[
     "docker network create n2",
     "docker network prune -f",
     "docker network ls",
+    "docker info",
+    "docker version",
+    "docker run --rm busybox ping -c 1 172.17.0.1",
+    "docker run --rm busybox ping -c 1 -W 1 10.9.9.9",
+    "docker run --name e1 busybox sh -c 'echo hi; exit 3'",
+    "docker ps -a --format '{{.Names}} {{.Status}}'",
+    "docker start e1",
+    "docker rm e1",
+    "docker network create --internal --label a=b -o com.docker.network.bridge.name=br9 n3",
+    "docker network ls --filter label=a=b --format '{{.Name}} {{.Driver}} {{.Internal}} {{.Labels}}'",
+    "docker network inspect -f '{{json .IPAM}} {{.Options}}' n3",
+    "docker network rm n3",
 ];
 
 fn main() {

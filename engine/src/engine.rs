@@ -34,6 +34,8 @@ pub struct Engine {
     pub(crate) userland_proxy: bool,
     /// Exec instances made through the Engine API.
     pub(crate) execs: crate::api::exec::Execs,
+    /// Main process outputs, for the Engine API's attach, logs and wait.
+    pub(crate) outputs: crate::api::attach::MainOutputs,
 }
 
 impl Engine {
@@ -49,6 +51,7 @@ impl Engine {
             pending: None,
             userland_proxy: true,
             execs: Default::default(),
+            outputs: Default::default(),
         }
     }
 

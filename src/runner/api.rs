@@ -2,7 +2,9 @@
 //! leaves to the host (a container's main process, an exec's program) runs here, with the
 //! same in-container tools a replay's `docker exec` uses.
 
+use docknet_engine::api::attach::AttachSpec;
 use docknet_engine::api::{ApiRequest, ApiResponse, ExecSpec};
+use docknet_engine::container::process::Finished;
 use docknet_engine::output::CommandOutput;
 
 use super::Runner;
@@ -15,9 +17,18 @@ impl Runner<'_> {
             self.tell_host_routes();
         }
         let resp = self.engine.api(&mut self.kernel, req);
-        while let Some(process) = self.engine.take_pending_process() {
+        while let Some(mut process) = self.engine.take_pending_process() {
+            // Always captured: an attach or `logs` may ask for it.
+            process.attached = true;
+            let id = process.container_id.clone();
             let mut out = CommandOutput::default();
             self.run_main_process(process, &mut out);
+            let done = Finished {
+                stdout: out.stdout,
+                stderr: out.stderr,
+                exit: out.exit,
+            };
+            self.engine.record_main_output(&id, done);
         }
         resp
     }
@@ -38,5 +49,10 @@ impl Runner<'_> {
     /// A held `wait`'s answer, once its condition holds.
     pub fn api_wait(&self, spec: &docknet_engine::api::WaitSpec) -> Option<serde_json::Value> {
         self.engine.wait_result(spec)
+    }
+
+    /// A held attach's bytes, once the container has exited.
+    pub fn api_attach(&self, spec: &AttachSpec) -> Option<Vec<u8>> {
+        self.engine.attach_result(spec)
     }
 }

@@ -15,44 +15,15 @@ use hyper::Response;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use docknet_engine::api::attach::{stream_type, wire, AttachSpec};
 use docknet_engine::api::{ExecSpec, API_VERSION};
 
 use super::http::RespBody;
 use super::worker::Worker;
 
-/// One multiplexed frame.
-pub fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8 + payload.len());
-    out.extend_from_slice(&[stream, 0, 0, 0]);
-    out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
-    out.extend_from_slice(payload);
-    out
-}
-
-/// The bytes an exec's output makes on the wire.
-pub fn wire(stdout: &str, stderr: &str, tty: bool) -> Vec<u8> {
-    if tty {
-        return format!("{stdout}{stderr}")
-            .replace('\n', "\r\n")
-            .into_bytes();
-    }
-    let mut out = Vec::new();
-    if !stdout.is_empty() {
-        out.extend(frame(1, stdout.as_bytes()));
-    }
-    if !stderr.is_empty() {
-        out.extend(frame(2, stderr.as_bytes()));
-    }
-    out
-}
-
 /// Answers 101 and, once the connection is handed over, runs the exec on it.
 pub fn exec(worker: Worker, spec: ExecSpec, upgrade: OnUpgrade) -> Response<RespBody> {
-    let content_type = if spec.tty {
-        "application/vnd.docker.raw-stream"
-    } else {
-        "application/vnd.docker.multiplexed-stream"
-    };
+    let content_type = stream_type(spec.tty);
     tokio::spawn(async move {
         let io = match upgrade.await {
             Ok(io) => io,
@@ -68,20 +39,62 @@ pub fn exec(worker: Worker, spec: ExecSpec, upgrade: OnUpgrade) -> Response<Resp
         let Some(out) = worker.call(move |r| r.api_exec(&spec)).await else {
             return;
         };
-        let _ = io.write_all(&wire(&out.stdout, &out.stderr, tty)).await;
-        let _ = io.flush().await;
-        let _ = io.shutdown().await;
-        // Drain what the client still sends (stdin, its half-close) so the close is clean.
-        let mut buf = [0u8; 4096];
-        let drain = async {
-            while let Ok(n) = io.read(&mut buf).await {
-                if n == 0 {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+        finish(&mut io, &wire(&out.stdout, &out.stderr, tty)).await;
     });
+    upgraded(content_type)
+}
+
+/// Writes the output, closes our side, and drains what the client still sends (its stdin,
+/// then its half-close) so the close loses nothing.
+async fn finish(io: &mut TokioIo<hyper::upgrade::Upgraded>, bytes: &[u8]) {
+    let _ = io.write_all(bytes).await;
+    let _ = io.flush().await;
+    let _ = io.shutdown().await;
+    let mut buf = [0u8; 4096];
+    let drain = async {
+        while let Ok(n) = io.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+}
+
+/// Answers 101 and holds the connection until the container exits, then sends its output.
+/// A client that goes away (a read error) ends the wait; a half-close does not.
+pub fn attach(worker: Worker, spec: AttachSpec, upgrade: OnUpgrade) -> Response<RespBody> {
+    let content_type = stream_type(spec.tty);
+    tokio::spawn(async move {
+        let Ok(io) = upgrade.await else { return };
+        let mut io = TokioIo::new(io);
+        let mut buf = [0u8; 4096];
+        let mut reading = true;
+        loop {
+            let s = spec.clone();
+            let Some(answer) = worker.call(move |r| r.api_attach(&s)).await else {
+                return;
+            };
+            if let Some(bytes) = answer {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                return finish(&mut io, &bytes).await;
+            }
+            let tick = tokio::time::sleep(Duration::from_millis(100));
+            tokio::select! {
+                _ = tick => {}
+                r = io.read(&mut buf), if reading => match r {
+                    Ok(0) => reading = false,
+                    Ok(_) => {}
+                    Err(_) => return,
+                },
+            }
+        }
+    });
+    upgraded(content_type)
+}
+
+/// The 101 that hands the connection over.
+fn upgraded(content_type: &'static str) -> Response<RespBody> {
     Response::builder()
         .status(101)
         .header("Api-Version", API_VERSION)

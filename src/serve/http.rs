@@ -98,16 +98,11 @@ pub async fn handle(
     let Some(resp) = worker.call(move |r| r.api(&api)).await else {
         return Ok(unavailable());
     };
-    Ok(match resp {
-        ApiResponse {
-            body: Body::Wait(spec),
-            ..
-        } => stream_wait(worker, spec),
-        ApiResponse {
-            body: Body::Exec(spec),
-            ..
-        } => hijack::exec(worker, spec, upgrade),
-        other => plain(other),
+    Ok(match resp.body {
+        Body::Wait(spec) => stream_wait(worker, spec),
+        Body::Exec(spec) => hijack::exec(worker, spec, upgrade),
+        Body::Attach(spec) => hijack::attach(worker, spec, upgrade),
+        _ => plain(resp),
     })
 }
 
@@ -143,7 +138,11 @@ fn plain(resp: ApiResponse) -> Response<RespBody> {
                 full(Bytes::from(out)),
             )
         }
-        Body::Wait(_) | Body::Exec(_) => response(500, None, full(Bytes::new())),
+        Body::Raw {
+            content_type,
+            bytes,
+        } => response(resp.status, Some(content_type), full(Bytes::from(bytes))),
+        Body::Wait(_) | Body::Exec(_) | Body::Attach(_) => response(500, None, full(Bytes::new())),
     }
 }
 

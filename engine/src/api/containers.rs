@@ -269,10 +269,12 @@ impl Engine {
                 .map_err(ApiError::from),
             (Method::Post, [id, "exec"]) => self.api_exec_create(id, req),
             (Method::Post, [_, "resize"]) => Ok(ApiResponse::empty(200)),
+            (Method::Post, [id, "attach"]) => self.api_attach(id, req),
+            (Method::Get, [id, "logs"]) => self.api_logs(id, req),
             (
                 _,
-                [_, what @ ("attach" | "logs" | "pause" | "unpause" | "rename" | "update" | "top"
-                | "stats" | "changes" | "export" | "archive")],
+                [_, what @ ("pause" | "unpause" | "rename" | "update" | "top" | "stats" | "changes"
+                | "export" | "archive")],
             ) => Err(ApiError::unsupported(format!("containers/{{id}}/{what}"))),
             _ => return None,
         })
@@ -299,8 +301,12 @@ impl Engine {
         if self.containers.get(i).running() {
             return Ok(ApiResponse::empty(304));
         }
+        let attached = self.containers.get(i).attach;
+        let id = self.containers.get(i).id.clone();
         self.start_container(k, i)?;
-        self.run_main_process(k, i, false)?;
+        if let Some(done) = self.run_main_process(k, i, attached)? {
+            self.record_main_output(&id, done);
+        }
         Ok(ApiResponse::empty(204))
     }
 
@@ -392,11 +398,8 @@ impl Engine {
     pub fn wait_result(&self, w: &WaitSpec) -> Option<Value> {
         let done = |code: i32| Some(json!({"StatusCode": code, "Error": null}));
         let Some(c) = self.containers.by_id(&w.container_id) else {
-            return match w.condition {
-                WaitCondition::Removed | WaitCondition::NotRunning => done(0),
-                // Removed before it exited again: dockerd answers the last exit it knew.
-                WaitCondition::NextExit => done(0),
-            };
+            // Gone (`--rm`, `rm -f`): the last exit docknet recorded for it.
+            return done(self.recorded_exit(&w.container_id));
         };
         let stopped = c.state != RunState::Running;
         match w.condition {

@@ -13,6 +13,7 @@
 //!   carries the meaning (the CLI maps 404 to "not found", 409 to conflict ...);
 //! - booleans in queries come as `1`, `true` or `True` (docker-py).
 
+pub mod attach;
 pub mod containers;
 pub mod exec;
 pub mod images;
@@ -186,6 +187,15 @@ pub enum Body {
     Wait(WaitSpec),
     /// A hijacked exec stream: 101, then the output.
     Exec(ExecSpec),
+    /// A hijacked attach: 101, then the main process's output when the container exits.
+    Attach(attach::AttachSpec),
+    /// Bytes of a given Content-Type (a logs stream).
+    Raw {
+        /// The Content-Type.
+        content_type: &'static str,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A status code and a body.

@@ -36,6 +36,54 @@ pub fn version_value() -> Value {
     })
 }
 
+/// The `/info` fields `docker info` shows beyond those the CLI front end models (the recorded
+/// 20.10.24 host's, as `docker info` prints them in a replay).
+fn extend_info(v: &mut Value) {
+    let extra = json!({
+        "DriverStatus": [["Backing Filesystem", "extfs"], ["Supports d_type", "true"],
+            ["Native Overlay Diff", "true"], ["userxattr", "false"]],
+        "LoggingDriver": "json-file",
+        "CgroupDriver": "cgroupfs",
+        "CgroupVersion": "1",
+        "Swarm": {"LocalNodeState": "inactive", "NodeID": "", "NodeAddr": "",
+            "ControlAvailable": false, "Error": "", "RemoteManagers": null},
+        "Runtimes": {"io.containerd.runc.v2": {"path": "runc"},
+            "io.containerd.runtime.v1.linux": {"path": "runc"}, "runc": {"path": "runc"}},
+        "DefaultRuntime": "runc",
+        "InitBinary": "docker-init",
+        "ContainerdCommit": {"ID": "1.6.20~ds1-1+deb12u3", "Expected": "1.6.20~ds1-1+deb12u3"},
+        "RuncCommit": {"ID": "1.1.5+ds1-1+deb12u1", "Expected": "1.1.5+ds1-1+deb12u1"},
+        "InitCommit": {"ID": "", "Expected": ""},
+        "SecurityOptions": ["name=seccomp,profile=default"],
+        "IndexServerAddress": "https://index.docker.io/v1/",
+        "RegistryConfig": {"InsecureRegistryCIDRs": ["127.0.0.0/8"], "IndexConfigs": {
+            "docker.io": {"Name": "docker.io", "Mirrors": [], "Secure": true, "Official": true}},
+            "Mirrors": []},
+        "Labels": [],
+        "ExperimentalBuild": false,
+        "Debug": false,
+    });
+    if let (Some(v), Value::Object(extra)) = (v.as_object_mut(), extra) {
+        v.extend(extra);
+        for key in [
+            "MemoryLimit",
+            "SwapLimit",
+            "KernelMemory",
+            "OomKillDisable",
+            "CpuCfsPeriod",
+            "CpuCfsQuota",
+            "CPUShares",
+            "CPUSet",
+            "PidsLimit",
+            "IPv4Forwarding",
+            "BridgeNfIptables",
+            "BridgeNfIp6tables",
+        ] {
+            v.insert(key.into(), json!(true));
+        }
+    }
+}
+
 impl Engine {
     /// The system routes.
     pub(crate) fn api_system(&mut self, req: &ApiRequest, segs: &[&str]) -> Routed {
@@ -48,27 +96,7 @@ impl Engine {
             (Method::Get, ["version"]) => ok(version_value()),
             (Method::Get, ["info"]) => {
                 let mut v = self.info_value();
-                v["Swarm"] = json!({"LocalNodeState": "inactive", "NodeID": "", "NodeAddr": "",
-                    "ControlAvailable": false, "Error": "", "RemoteManagers": null});
-                v["SecurityOptions"] = json!([]);
-                v["Runtimes"] = json!({"runc": {"path": "runc"}});
-                v["DefaultRuntime"] = json!("runc");
-                for key in [
-                    "MemoryLimit",
-                    "SwapLimit",
-                    "KernelMemory",
-                    "OomKillDisable",
-                    "CpuCfsPeriod",
-                    "CpuCfsQuota",
-                    "CPUShares",
-                    "CPUSet",
-                    "PidsLimit",
-                    "IPv4Forwarding",
-                    "BridgeNfIptables",
-                    "BridgeNfIp6tables",
-                ] {
-                    v[key] = json!(true);
-                }
+                extend_info(&mut v);
                 ok(v)
             }
             (_, ["_ping" | "version" | "info"]) => Some(Err(ApiError::not_found("page not found"))),

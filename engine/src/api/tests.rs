@@ -136,7 +136,12 @@ fn container_lifecycle_and_exec() {
         (r.status, r.message()),
         (404, Some("No such container: c1"))
     );
-    let r = call(&mut e, &mut k, "POST", "/containers/c1/attach", "");
+    let r = call(&mut e, &mut k, "POST", "/containers/c1/attach?stream=1", "");
+    assert_eq!(
+        (r.status, r.message()),
+        (404, Some("No such container: c1"))
+    );
+    let r = call(&mut e, &mut k, "POST", "/containers/c1/pause", "");
     assert_eq!(r.status, 501);
     assert!(r.message().unwrap().starts_with("docknet: unsupported"));
 }
