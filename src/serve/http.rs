@@ -16,6 +16,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Frame, Incoming};
 use hyper::{Request, Response, StatusCode};
 
+use docknet_engine::api::attach::{stream_type, AttachSpec};
 use docknet_engine::api::{ApiRequest, ApiResponse, Body, WaitSpec, API_VERSION, MAX_BODY};
 
 use super::hijack;
@@ -102,6 +103,7 @@ pub async fn handle(
         Body::Wait(spec) => stream_wait(worker, spec),
         Body::Exec(spec) => hijack::exec(worker, spec, upgrade),
         Body::Attach(spec) => hijack::attach(worker, spec, upgrade),
+        Body::Follow(spec) => stream_follow(worker, spec),
         _ => plain(resp),
     })
 }
@@ -142,8 +144,33 @@ fn plain(resp: ApiResponse) -> Response<RespBody> {
             content_type,
             bytes,
         } => response(resp.status, Some(content_type), full(Bytes::from(bytes))),
-        Body::Wait(_) | Body::Exec(_) | Body::Attach(_) => response(500, None, full(Bytes::new())),
+        Body::Wait(_) | Body::Exec(_) | Body::Attach(_) | Body::Follow(_) => {
+            response(500, None, full(Bytes::new()))
+        }
     }
+}
+
+/// `logs --follow`: 200 and the headers now; the output once the container exits.
+fn stream_follow(worker: Worker, spec: AttachSpec) -> Response<RespBody> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let tty = spec.tty;
+    tokio::spawn(async move {
+        loop {
+            let s = spec.clone();
+            let Some(answer) = worker.call(move |r| r.api_attach(&s)).await else {
+                return;
+            };
+            if let Some(bytes) = answer {
+                let _ = tx.send(Bytes::from(bytes)).await;
+                return;
+            }
+            if tx.is_closed() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    response(200, Some(stream_type(tty)), RespBody::Stream(rx))
 }
 
 /// `wait`: 200 and the headers now; the body once the condition holds (or never, if the

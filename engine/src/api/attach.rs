@@ -28,6 +28,10 @@ pub struct AttachSpec {
     pub wait: WaitSpec,
     /// Whether the container has a TTY (raw stream).
     pub tty: bool,
+    /// Whether to send stdout.
+    pub stdout: bool,
+    /// Whether to send stderr.
+    pub stderr: bool,
 }
 
 /// One multiplexed frame.
@@ -94,6 +98,8 @@ impl Engine {
                     finished_before: c.finished_at,
                 },
                 tty: c.tty,
+                stdout: req.flag("stdout"),
+                stderr: req.flag("stderr"),
             }),
         })
     }
@@ -117,33 +123,51 @@ impl Engine {
             .unwrap_or(0)
     }
 
-    /// `GET /containers/{id}/logs` (what was recorded; `follow` is not modelled).
+    /// `GET /containers/{id}/logs`: what was recorded; with `follow` on a running
+    /// container, held open until it exits (as a chunked body).
     pub(crate) fn api_logs(&mut self, id: &str, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        if req.flag("follow") || req.flag("timestamps") {
-            return Err(ApiError::unsupported("logs with --follow or --timestamps"));
+        if req.flag("timestamps") {
+            return Err(ApiError::unsupported("logs with --timestamps"));
+        }
+        if req.q("tail").is_some_and(|t| t != "all") || req.q("since").is_some_and(|s| s != "0") {
+            return Err(ApiError::unsupported("logs with --tail or --since"));
         }
         let c = self.containers.get(self.containers.find(id)?);
-        let (out, err) = match self.outputs.by_container.get(&c.id) {
-            Some(o) => (
-                if req.flag("stdout") {
-                    o.stdout.as_str()
-                } else {
-                    ""
-                },
-                if req.flag("stderr") {
-                    o.stderr.as_str()
-                } else {
-                    ""
-                },
-            ),
-            None => ("", ""),
+        let (stdout, stderr) = (req.flag("stdout"), req.flag("stderr"));
+        if req.flag("follow") && c.running() {
+            return Ok(ApiResponse {
+                status: 200,
+                body: Body::Follow(AttachSpec {
+                    wait: WaitSpec {
+                        container_id: c.id.clone(),
+                        condition: WaitCondition::NextExit,
+                        finished_before: c.finished_at,
+                    },
+                    tty: c.tty,
+                    stdout,
+                    stderr,
+                }),
+            });
+        }
+        let bytes = match self.outputs.by_container.get(&c.id) {
+            Some(o) => wire(pick(&o.stdout, stdout), pick(&o.stderr, stderr), c.tty),
+            None => Vec::new(),
         };
         Ok(ApiResponse {
             status: 200,
             body: Body::Raw {
                 content_type: stream_type(c.tty),
-                bytes: wire(out, err, c.tty),
+                bytes,
             },
         })
+    }
+}
+
+/// `s` if the client asked for that stream.
+fn pick(s: &str, wanted: bool) -> &str {
+    if wanted {
+        s
+    } else {
+        ""
     }
 }

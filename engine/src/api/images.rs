@@ -59,7 +59,9 @@ impl Engine {
                 Some(if self.containers.images.contains(&full) {
                     Ok(ApiResponse::json(200, image_json(&full)))
                 } else {
-                    Err(ApiError::not_found(format!("No such image: {name}")))
+                    Err(ApiError::not_found(format!(
+                        "no such image: {name}: No such image: {full}"
+                    )))
                 })
             }
             (Method::Post, ["create"]) => Some(self.api_pull(req)),

@@ -11,7 +11,11 @@
 //!   `{"message":"page not found"}`;
 //! - errors are `{"message": ...}` with Content-Type exactly `application/json`; the status
 //!   carries the meaning (the CLI maps 404 to "not found", 409 to conflict ...);
-//! - booleans in queries come as `1`, `true` or `True` (docker-py).
+//! - booleans in queries come as `1`, `true` or `True` (docker-py);
+//! - a version above 1.41 is a 400 `client version X is too new. Maximum supported API
+//!   version is 1.41`, one below 1.12 a plain-text 400 (seen on dockerd 20.10.24);
+//! - malformed JSON is a 400 on network routes and a 500 on container create in dockerd;
+//!   docknet answers 400 for every malformed body.
 
 pub mod attach;
 pub mod containers;
@@ -189,6 +193,8 @@ pub enum Body {
     Exec(ExecSpec),
     /// A hijacked attach: 101, then the main process's output when the container exits.
     Attach(attach::AttachSpec),
+    /// `logs --follow` of a running container: a chunked body ending when it exits.
+    Follow(attach::AttachSpec),
     /// Bytes of a given Content-Type (a logs stream).
     Raw {
         /// The Content-Type.
@@ -305,6 +311,8 @@ fn status_of(e: &EngineError) -> u16 {
 fn message_status(m: &str) -> u16 {
     if m.contains("No such container") || m.contains("not found") {
         404
+    } else if m.starts_with("endpoint with name") {
+        403
     } else if m.starts_with("Conflict.")
         || m.contains("is not running")
         || m.contains("You cannot remove")
@@ -345,26 +353,34 @@ pub fn strip_version(path: &str) -> (Option<&str>, &str) {
     (None, path)
 }
 
-/// Whether `v` (e.g. `1.41`) is newer than what docknet serves.
-fn too_new(v: &str) -> bool {
+/// Whether version `v` (e.g. `1.42`) is newer than `max`.
+fn too_new(v: &str, max: &str) -> bool {
     let parse = |s: &str| -> (u32, u32) {
         let (a, b) = s.split_once('.').unwrap_or((s, "0"));
         (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
     };
-    parse(v) > parse(API_VERSION)
+    parse(v) > parse(max)
 }
 
 impl Engine {
     /// Answers one Engine API request.
     pub fn api(&mut self, k: &mut dyn Kernel, req: &ApiRequest) -> ApiResponse {
         let (version, path) = strip_version(&req.path);
-        if let Some(v) = version.filter(|v| too_new(v)) {
+        if let Some(v) = version.filter(|v| too_new(v, API_VERSION)) {
             return ApiResponse::error(
                 400,
                 format!(
                     "client version {v} is too new. Maximum supported API version is {API_VERSION}"
                 ),
             );
+        }
+        if let Some(v) = version.filter(|v| too_new("1.12", v)) {
+            return ApiResponse {
+                status: 400,
+                body: Body::Text(format!(
+                    "client version {v} is too old. Minimum supported API version is 1.12, please upgrade your client to a newer version"
+                )),
+            };
         }
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let r = match segs.first().copied() {

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 
 use super::{parse_body, ApiError, ApiRequest, ApiResponse, Method, Routed};
 use crate::engine::Engine;
-use crate::error::EngineError;
 use crate::kernel::Kernel;
 use crate::network::create::CreateRequest;
 use crate::network::IpamConfigEcho;
@@ -165,10 +164,9 @@ pub fn create_request(b: NetworkCreateBody) -> Result<CreateRequest, ApiError> {
             .iter()
             .any(|p| p.subnet.as_deref().unwrap_or("").contains(':'))
     {
-        return Err(EngineError::Message(
-            "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network".into(),
-        )
-        .into());
+        return Err(ApiError::not_found(
+            "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network",
+        ));
     }
     let ipam_cfg = pools
         .into_iter()

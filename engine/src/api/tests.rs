@@ -25,6 +25,11 @@ fn ping_and_unknown_routes() {
     assert_eq!(r.status, 400);
     let r = call(&mut e, &mut k, "GET", "/v1.24/version", "");
     assert_eq!(r.status, 200);
+    let r = call(&mut e, &mut k, "GET", "/v1.11/version", "");
+    assert_eq!(r.status, 400);
+    let r = call(&mut e, &mut k, "GET", "/v1.42/_ping", "");
+    let want = "client version 1.42 is too new. Maximum supported API version is 1.41";
+    assert_eq!((r.status, r.message()), (400, Some(want)));
 }
 
 #[test]
@@ -152,7 +157,10 @@ fn images_404_until_pulled() {
     let r = call(&mut e, &mut k, "GET", "/images/alpine:3.20/json", "");
     assert_eq!(
         (r.status, r.message()),
-        (404, Some("No such image: alpine:3.20"))
+        (
+            404,
+            Some("no such image: alpine:3.20: No such image: alpine:3.20")
+        )
     );
     let r = call(
         &mut e,
@@ -164,4 +172,22 @@ fn images_404_until_pulled() {
     assert_eq!(r.status, 200);
     let r = call(&mut e, &mut k, "GET", "/images/alpine:3.20/json", "");
     assert_eq!(r.status, 200);
+}
+
+#[test]
+fn query_decoding() {
+    let r = ApiRequest::new(
+        "GET",
+        "/x?a=%7B%22k%22%7D&b=1&c=True&d=%zz&e=%E2%82",
+        vec![],
+    );
+    assert_eq!(r.q("a"), Some("{\"k\"}"));
+    assert!(r.flag("b") && r.flag("c") && !r.flag("a"));
+    assert_eq!(r.q("d"), Some("%zz"));
+    assert_eq!(
+        strip_version("/v1.41/networks"),
+        (Some("1.41"), "/networks")
+    );
+    assert_eq!(strip_version("/vx/networks"), (None, "/vx/networks"));
+    assert_eq!(strip_version("/_ping"), (None, "/_ping"));
 }
