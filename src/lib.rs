@@ -17,6 +17,7 @@ pub mod conformance;
 pub mod error;
 pub mod runner;
 pub mod scenario;
+pub mod serve;
 pub mod transcript;
 
 pub use backend::Backend;

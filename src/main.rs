@@ -13,6 +13,7 @@ Usage:
   docknet trace FILE|- FROM TO [tcp|udp PORT] [--json] [--seed N] [--backend sim|kernel]
   docknet reach FILE|- [--seed N] [--backend sim|kernel]
   docknet conform FILE|- [--seed N]
+  docknet serve [--socket PATH] [--backend sim|kernel] [--seed N]
   docknet diagram FILE|- [--at LINE] [--format svg|dot|mermaid|text] [--reach] [-o FILE]
                   [--seed N] [--backend sim|kernel]
   docknet --help | --version
@@ -41,6 +42,10 @@ diagram  Replays the scenario (up to and including the step on LINE with --at), 
          them, down links dashed, published ports at the host's edge. --reach adds who
          pings whom and whether each published port answers from the outside. The format
          is --format's, else the -o file's extension (.svg .dot .mmd .txt), else text.
+
+serve    Serves the Docker Engine API 1.41 (dockerd 20.10's) on a unix socket (default
+         /tmp/docknet.sock) over one simulated dockerd, until Ctrl-C or SIGTERM: point a
+         real client at it with DOCKER_HOST=unix://PATH. State lives until it stops.
 
 Options:
   --seed N              Seed for IDs, MACs and names (overrides the scenario's %seed)
@@ -87,6 +92,8 @@ enum Command {
         backend: Backend,
         step: Vec<String>,
     },
+    /// `serve`: the Engine API on a unix socket.
+    Serve(docknet::serve::ServeOptions),
     /// `diagram`: replay (up to a line), then one `docknet diagram ...` step, to a file.
     Diagram {
         file: String,
@@ -106,6 +113,10 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         Some("-V" | "--version") => return Ok(Command::Version),
         Some("replay" | "trace" | "reach" | "conform") => {}
         Some("diagram") => return parse_diagram(&args[1..]),
+        Some("serve") if args[1..].iter().any(|a| a == "-h" || a == "--help") => {
+            return Ok(Command::Help)
+        }
+        Some("serve") => return docknet::serve::parse_args(&args[1..]).map(Command::Serve),
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
     let verb = args[0].clone();
@@ -289,6 +300,10 @@ fn main() -> ExitCode {
             backend,
         } => replay(&file, seed, json, backend),
         Command::Conform { file, seed } => conform(&file, seed),
+        Command::Serve(o) => match docknet::serve::serve(&o) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => failure(e),
+        },
         Command::Diagnose {
             file,
             seed,

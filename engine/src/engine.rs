@@ -34,6 +34,10 @@ pub struct Engine {
     pub(crate) pending: Option<crate::container::foreground::PendingProcess>,
     /// `dockerd --userland-proxy` (default true): published ports get a docker-proxy.
     pub(crate) userland_proxy: bool,
+    /// Exec instances made through the Engine API.
+    pub(crate) execs: crate::api::exec::Execs,
+    /// Main process outputs, for the Engine API's attach, logs and wait.
+    pub(crate) outputs: crate::api::attach::MainOutputs,
 }
 
 impl Engine {
@@ -49,6 +53,8 @@ impl Engine {
             containers: Containers::default(),
             pending: None,
             userland_proxy: true,
+            execs: Default::default(),
+            outputs: Default::default(),
         }
     }
 

@@ -12,6 +12,7 @@
 
 pub use docknet_netstate::{kernel, op, output, render, rng, state};
 
+pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod compose;

@@ -13,9 +13,11 @@
 //!
 //! Anything else prints `docknet: unsupported command: ...` with status 127; nothing panics.
 
+mod api;
 pub mod clients;
 pub mod diagnose;
 pub mod diagram;
+mod exec;
 pub mod host;
 pub mod net;
 
@@ -113,19 +115,6 @@ pub fn run_step<T>(
         out.exit = exit;
     }
     answer
-}
-
-/// `docker exec` of a program the image lacks, as CLI 20.10 prints runc 1.1.5's refusal (on
-/// stdout, status 126; seen with the conformance runner).
-fn exec_not_found(program: &str) -> CommandOutput {
-    CommandOutput {
-        stdout: format!(
-            "OCI runtime exec failed: exec failed: unable to start container process: exec: \
-             \"{program}\": executable file not found in $PATH: unknown\n"
-        ),
-        stderr: String::new(),
-        exit: 126,
-    }
 }
 
 /// A started host: the kernel, the daemon, and the scenario's own MAC source.
@@ -360,47 +349,7 @@ impl<'k> Runner<'k> {
                     1,
                 )),
             };
-        let Some(ns) = self.engine.container_netns(container) else {
-            return Outcome::plain(self.exec_refusal(container));
-        };
-        if net::flavour(&self.engine, &ns) == clients::Flavour::Busybox
-            && !clients::busybox_applets::has(&cmd[0])
-        {
-            return Outcome::plain(exec_not_found(&cmd[0]));
-        }
-        if matches!(cmd[0].as_str(), "bash" | "sh" | "ash") && cmd.len() == 1 {
-            return Outcome::plain(CommandOutput::fail(
-                format!(
-                    "docknet: interactive shells are not supported; run the command directly, \
-                     e.g. `docker exec {container} ip address show`\n"
-                ),
-                127,
-            ));
-        }
-        let outcome = self.tool(&ns, cmd);
-        if outcome.output.exit == 127 && outcome.tool.is_none() {
-            return unsupported(argv);
-        }
-        outcome
-    }
-
-    /// Why a container has no namespace to exec in: unknown, or not running.
-    fn exec_refusal(&mut self, container: &str) -> CommandOutput {
-        let query: Vec<String> = ["container", "inspect", "-f", "{{.Id}}", container]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let found = self.engine.docker(&mut self.kernel, &query);
-        if found.exit != 0 {
-            return CommandOutput::fail(format!("Error: No such container: {container}\n"), 1);
-        }
-        CommandOutput::fail(
-            format!(
-                "Error response from daemon: Container {} is not running\n",
-                found.stdout.trim()
-            ),
-            1,
-        )
+        self.exec_in(argv, container, cmd)
     }
 
     /// `nsenter --net=PATH CMD...` (also `--net PATH`, `-nPATH`).

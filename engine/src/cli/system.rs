@@ -72,7 +72,7 @@ fn daemon_id(seed_source: &str) -> String {
 
 impl Engine {
     /// What `GET /info` answers (the fields docknet models, with the Engine API's names).
-    fn info_value(&self) -> Value {
+    pub(crate) fn info_value(&self) -> Value {
         let list = &self.containers.list;
         let running = list.iter().filter(|c| c.running()).count();
         let seed_source = self.networks.first().map(|n| n.id.as_str()).unwrap_or("");

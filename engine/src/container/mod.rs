@@ -31,7 +31,7 @@ pub mod ps;
 pub mod run;
 pub mod services;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 pub mod validate;
 mod verbs;
 

@@ -366,22 +366,34 @@ impl Engine {
         // CLI 20.10: with -f a missing container is reported but is no failure (exit 0;
         // the conformance runner saw it).
         self.each(&v.parsed.args, force, |e, name| {
-            let i = e.containers.find(name).map_err(|_| {
-                EngineError::Cli(format!("Error: No such container: {name}"))
-            })?;
-            let c = e.containers.get(i);
-            if c.running() {
-                if !force {
-                    return Err(EngineError::Message(format!(
-                        "You cannot remove a running container {}. Stop the container before attempting removal or force remove",
-                        c.id
-                    )));
-                }
-                e.stop_container(k, i, 137)?;
-            }
-            e.containers.list.remove(i);
-            Ok(())
+            e.remove_container(k, name, force)
         })
+    }
+
+    /// The daemon's `ContainerRm`: removes a stopped container, or with `force` a running
+    /// one after killing it (a missing one is `Error: No such container: NAME`).
+    pub(crate) fn remove_container(
+        &mut self,
+        k: &mut dyn Kernel,
+        name: &str,
+        force: bool,
+    ) -> Result<(), EngineError> {
+        let i = self
+            .containers
+            .find(name)
+            .map_err(|_| EngineError::Cli(format!("Error: No such container: {name}")))?;
+        let c = self.containers.get(i);
+        if c.running() {
+            if !force {
+                return Err(EngineError::Message(format!(
+                    "You cannot remove a running container {}. Stop the container before attempting removal or force remove",
+                    c.id
+                )));
+            }
+            self.stop_container(k, i, 137)?;
+        }
+        self.containers.list.remove(i);
+        Ok(())
     }
 
     /// Runs `f` for every container name, printing each name that succeeds and each error on

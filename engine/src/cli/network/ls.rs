@@ -154,7 +154,7 @@ impl Engine {
 
     /// The daemon's network list filters: `driver` exact; `name`, `id` pattern; `label`
     /// key or key=value (all must hold); `type` custom|builtin; `scope` exact.
-    fn ls_filter(&self, n: &Network, f: &BTreeMap<String, Vec<String>>) -> bool {
+    pub(crate) fn ls_filter(&self, n: &Network, f: &BTreeMap<String, Vec<String>>) -> bool {
         let any = |key: &str, test: &dyn Fn(&str) -> bool| {
             f.get(key).is_none_or(|vals| vals.iter().any(|v| test(v)))
         };
