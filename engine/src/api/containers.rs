@@ -180,6 +180,8 @@ fn apply_endpoints(o: &mut RunOptions, nc: NetworkingConfigBody) -> Result<(), A
             }
         }
         o.aliases = ep.aliases.unwrap_or_default();
+        // Compose puts a service's `links:` on its network's endpoint, not in HostConfig.
+        o.links.extend(ep.links.unwrap_or_default());
     }
     if let Some(ip) = &o.ip {
         parse_ip(ip).map_err(ApiError::bad)?;

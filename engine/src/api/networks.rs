@@ -92,7 +92,7 @@ pub struct EndpointBody {
     pub ipam_config: Option<EndpointIpam>,
     /// Aliases.
     pub aliases: Option<Vec<String>>,
-    /// Legacy links (not modelled here).
+    /// `--link` on this network (Compose sends a service's links here).
     pub links: Option<Vec<String>>,
 }
 
@@ -279,7 +279,8 @@ impl Engine {
             .and_then(|c| c.ipv4_address)
             .filter(|s| !s.is_empty());
         let aliases = ep.aliases.unwrap_or_default();
-        self.connect(k, network, &b.container, ip.as_deref(), aliases)?;
+        let links = ep.links.unwrap_or_default();
+        self.connect(k, network, &b.container, ip.as_deref(), aliases, &links)?;
         Ok(ApiResponse::empty(200))
     }
 }

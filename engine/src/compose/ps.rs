@@ -73,10 +73,12 @@ fn ports(c: &Container) -> String {
     }
 }
 
-/// CPython's `str.center`: the odd space goes left only when the width is odd too.
+/// texttable's centring (not CPython's `str.center`): the odd space always goes right. Real
+/// Compose 1.29 printed `Name` with 7 spaces before it over a 19-wide column of names, and
+/// 8 over a 20-wide one.
 fn center(s: &str, width: usize) -> String {
     let marg = width.saturating_sub(s.len());
-    let left = marg / 2 + (marg & width & 1);
+    let left = marg / 2;
     format!("{}{s}{}", " ".repeat(left), " ".repeat(marg - left))
 }
 

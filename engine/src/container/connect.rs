@@ -76,7 +76,8 @@ impl Engine {
         }
         let ip = p.last("ip").filter(|s| !s.is_empty()).map(str::to_string);
         let aliases = p.all("alias").to_vec();
-        match self.connect(k, &p.args[0], &p.args[1], ip.as_deref(), aliases) {
+        let links = p.all("link").to_vec();
+        match self.connect(k, &p.args[0], &p.args[1], ip.as_deref(), aliases, &links) {
             Ok(()) => CommandOutput::ok(""),
             Err(e) => CommandOutput::fail(e.render(), 1),
         }
@@ -90,6 +91,7 @@ impl Engine {
         container: &str,
         ip: Option<&str>,
         mut aliases: Vec<String>,
+        links: &[String],
     ) -> Result<(), EngineError> {
         // The daemon looks the container up first (conformance: `network connect n1 c3` with
         // neither present answers "No such container: c3").
@@ -103,7 +105,7 @@ impl Engine {
             // A container that is not running only has its config updated: 20.10 records a
             // network it cannot find and fails the start instead (conformance runner).
             Err(_) if !self.containers.get(idx).running() => {
-                let cfg = connect_config(network, ip, aliases);
+                let cfg = connect_config(network, ip, aliases, links);
                 self.containers.list[idx]
                     .networks
                     .insert(network.to_string(), cfg);
@@ -147,12 +149,14 @@ impl Engine {
                 ));
             }
         }
-        let cfg = connect_config(&net.name, ip, aliases);
+        let cfg = connect_config(&net.name, ip, aliases, links);
         let running = c.running();
+        // On a user-defined network a link is a name the embedded DNS answers (as at run).
+        let dns_links = self.links_on_network(links);
         if !already {
-            self.containers.list[idx]
-                .networks
-                .insert(net.name.clone(), cfg);
+            let c = &mut self.containers.list[idx];
+            c.networks.insert(net.name.clone(), cfg);
+            c.links.extend(dns_links);
         }
         if !running {
             return Ok(());
@@ -357,7 +361,12 @@ impl Engine {
 }
 
 /// The endpoint config `docker network connect` records (what inspect then shows).
-fn connect_config(network: &str, ip: Option<Ipv4Addr>, aliases: Vec<String>) -> EndpointConfig {
+fn connect_config(
+    network: &str,
+    ip: Option<Ipv4Addr>,
+    aliases: Vec<String>,
+    links: &[String],
+) -> EndpointConfig {
     EndpointConfig {
         network_name: network.to_string(),
         network_id: String::new(),
@@ -365,6 +374,6 @@ fn connect_config(network: &str, ip: Option<Ipv4Addr>, aliases: Vec<String>) -> 
         ipam_style: IpamConfigStyle::Object,
         aliases: Some(aliases),
         driver_opts_map: true,
-        links: None,
+        links: (!links.is_empty()).then(|| links.to_vec()),
     }
 }
