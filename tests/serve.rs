@@ -95,17 +95,56 @@ const STEPS: &[&str] = &[
 fn main() {
     let args = Arguments::from_args();
     let trial = Trial::ignorable_test("serve::cli-20.10-matches-replay", || {
-        if !Path::new(CLI).exists() {
-            let why = format!("{CLI} (Debian's docker.io, CLI 20.10) is not installed");
-            if std::env::var_os("CI").is_some() {
-                return Err(format!("CI is set, so the serve trial must run: {why}").into());
-            }
-            return Ok(Completion::ignored_with(why));
+        if let Some(skip) = missing(CLI, "Debian's docker.io, CLI 20.10")? {
+            return Ok(skip);
         }
         compare().map(|()| Completion::Completed)
     });
-    libtest_mimic::run(&args, vec![trial]).exit();
+    let compose = Trial::ignorable_test("serve::compose-1.29-matches-replay", || {
+        for (tool, what) in [
+            (CLI, "Debian's docker.io"),
+            (COMPOSE, "Debian's docker-compose"),
+        ] {
+            if let Some(skip) = missing(tool, what)? {
+                return Ok(skip);
+            }
+        }
+        compose::compare(COMPOSE_SCENARIO).map(|()| Completion::Completed)
+    });
+    let docker_py = Trial::ignorable_test("serve::docker-py-7-matches-replay", || {
+        if let Some(why) = docker_py::unavailable() {
+            if std::env::var_os("CI").is_some() {
+                return Err(format!("CI is set, so the serve trials must run: {why}").into());
+            }
+            return Ok(Completion::ignored_with(why));
+        }
+        docker_py::compare().map(|()| Completion::Completed)
+    });
+    libtest_mimic::run(&args, vec![trial, compose, docker_py]).exit();
 }
+
+/// Debian's Compose 1.29 (Python; it talks to `DOCKER_HOST` itself).
+const COMPOSE: &str = "/usr/bin/docker-compose";
+
+/// The tutorial's Compose section, replayed with Compose 1.29 through the socket.
+const COMPOSE_SCENARIO: &str = "scenarios/compose-tutorial-default-network.scn";
+
+/// `None` when `tool` is installed; else the trial is ignored, or fails with `CI` set.
+fn missing(tool: &str, what: &str) -> Result<Option<Completion>, Failed> {
+    if Path::new(tool).exists() {
+        return Ok(None);
+    }
+    let why = format!("{tool} ({what}) is not installed");
+    if std::env::var_os("CI").is_some() {
+        return Err(format!("CI is set, so the serve trials must run: {why}").into());
+    }
+    Ok(Some(Completion::ignored_with(why)))
+}
+
+#[path = "serve/compose.rs"]
+mod compose;
+#[path = "serve/docker_py.rs"]
+mod docker_py;
 
 /// What `docknet replay` prints for [`STEPS`].
 fn replayed() -> Result<Vec<CommandOutput>, Failed> {
@@ -117,7 +156,7 @@ fn replayed() -> Result<Vec<CommandOutput>, Failed> {
 }
 
 /// The server, stopped (SIGTERM, by PID) when dropped.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -127,14 +166,15 @@ impl Drop for Server {
 }
 
 /// A fresh directory under the target directory's temp space.
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docknet-serve-test-{}", std::process::id()));
+pub(crate) fn temp_dir(trial: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("docknet-serve-test-{}-{trial}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("docker")).expect("temp dir");
     dir
 }
 
-fn start_server(dir: &Path) -> Result<(Server, PathBuf), Failed> {
+pub(crate) fn start_server(dir: &Path) -> Result<(Server, PathBuf), Failed> {
     let socket = dir.join("docknet.sock");
     let child = Command::new(env!("CARGO_BIN_EXE_docknet"))
         .args(["serve", "--socket"])
@@ -194,7 +234,7 @@ fn runtimes_sorted(mut out: CommandOutput) -> CommandOutput {
 
 fn compare() -> Result<(), Failed> {
     let want = replayed()?;
-    let dir = temp_dir();
+    let dir = temp_dir("cli");
     let (server, socket) = start_server(&dir)?;
     let mut diffs = Vec::new();
     for (step, want) in STEPS.iter().zip(&want) {
