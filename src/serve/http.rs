@@ -43,6 +43,22 @@ impl hyper::body::Body for RespBody {
             RespBody::Stream(rx) => rx.poll_recv(cx).map(|o| o.map(|b| Ok(Frame::data(b)))),
         }
     }
+
+    // A whole body's length lets hyper send Content-Length rather than chunks, as dockerd
+    // (Go's net/http) does for a small answer written at once.
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            RespBody::Full(f) => f.size_hint(),
+            RespBody::Stream(_) => hyper::body::SizeHint::default(),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            RespBody::Full(f) => f.is_end_stream(),
+            RespBody::Stream(_) => false,
+        }
+    }
 }
 
 /// A response with Docker's headers.

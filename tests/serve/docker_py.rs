@@ -54,7 +54,10 @@ pub fn unavailable() -> Option<String> {
 }
 
 /// What the replay prints for one group, as the script prints that block.
-fn expected(group: &[&str], replayed: &mut impl Iterator<Item = docknet::transcript::StepRecord>) -> String {
+fn expected(
+    group: &[&str],
+    replayed: &mut impl Iterator<Item = docknet::transcript::StepRecord>,
+) -> String {
     let mut out = String::new();
     for (i, step) in group.iter().enumerate() {
         let s = replayed.next().expect("a replayed step");

@@ -205,6 +205,14 @@ fn endpoint_json(cfg: &EndpointConfig, c: &Container) -> Value {
     })
 }
 
+/// `NetworkSettings.Networks`: one endpoint document per network (the list shows it too).
+pub fn networks_json(c: &Container) -> Map<String, Value> {
+    c.networks
+        .iter()
+        .map(|(k, cfg)| (k.clone(), endpoint_json(cfg, c)))
+        .collect()
+}
+
 fn network_settings(c: &Container) -> Value {
     let (sandbox_id, key) = match (&c.sandbox, &c.last_sandbox) {
         (Some(sb), _) => (sb.id.clone(), sb.key.clone()),
@@ -225,11 +233,7 @@ fn network_settings(c: &Container) -> Value {
             ports.insert(k, v);
         }
     }
-    let networks: Map<String, Value> = c
-        .networks
-        .iter()
-        .map(|(k, cfg)| (k.clone(), endpoint_json(cfg, c)))
-        .collect();
+    let networks = networks_json(c);
     // The deprecated top-level fields mirror the network named `bridge` only.
     let bridge = networks.get("bridge").cloned().unwrap_or(Value::Null);
     let top = |f: &str, zero: Value| bridge.get(f).cloned().unwrap_or(zero);
