@@ -14,7 +14,7 @@ impl Runner<'_> {
     pub fn api(&mut self, req: &ApiRequest) -> ApiResponse {
         let (_, path) = docknet_engine::api::strip_version(&req.path);
         if path == "/networks/create" {
-            self.tell_host_routes();
+            self.tell_host_facts();
         }
         let resp = self.engine.api(&mut self.kernel, req);
         while let Some(mut process) = self.engine.take_pending_process() {

@@ -146,7 +146,7 @@ impl<'k> Runner<'k> {
                 files: Default::default(),
             },
         };
-        runner.tell_host_routes();
+        runner.tell_host_facts();
         runner
             .engine
             .boot(&mut runner.kernel)
@@ -154,15 +154,14 @@ impl<'k> Runner<'k> {
         Ok(runner)
     }
 
-    /// libnetwork reads the host's routes to keep automatic subnets off them (and checks the
-    /// filter table before it arranges DOCKER-USER); they change
-    /// with every `ip route`/`ip addr` step and every network, so the daemon is told before
-    /// each `network create`, from the current state.
-    fn tell_host_routes(&mut self) {
+    /// What libnetwork reads from the host before it makes a network: the routes (automatic
+    /// subnets stay off them) and the filter table (`iptables -C` before it arranges
+    /// DOCKER-USER). Tool steps and networks change both, so the daemon is told before each
+    /// `network create`, from the current state.
+    fn tell_host_facts(&mut self) {
         if let Ok(state) = self.kernel.state() {
             let routes = Engine::host_route_destinations(state);
             self.engine.set_host_routes(routes);
-            // And what its `iptables -C` checks of DOCKER-USER and FORWARD would find.
             let facts = docknet_engine::firewall::chains::FilterFacts::of(state);
             self.engine.set_filter_facts(facts);
         }
@@ -197,7 +196,7 @@ impl<'k> Runner<'k> {
     /// A Compose command line (after `docker compose` or `docker-compose`).
     fn compose(&mut self, program: ComposeProgram, args: &[String]) -> Outcome {
         // An `up` may create networks with automatic subnets: tell the daemon the routes.
-        self.tell_host_routes();
+        self.tell_host_facts();
         let mut out = self
             .engine
             .compose(&mut self.kernel, program, args, &self.fs);
@@ -292,7 +291,7 @@ impl<'k> Runner<'k> {
             .map(String::as_str)
             .eq(["network", "create"])
         {
-            self.tell_host_routes();
+            self.tell_host_facts();
         }
         let mut out = self.engine.docker(&mut self.kernel, args);
         if let Some(process) = self.engine.take_pending_process() {

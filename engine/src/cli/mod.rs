@@ -9,6 +9,7 @@ pub mod table;
 pub mod template;
 pub mod version;
 
+use crate::container::verbs::Invoked;
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
@@ -68,30 +69,6 @@ pub fn error_output(e: &EngineError) -> CommandOutput {
     CommandOutput::fail(e.render(), e.exit_status())
 }
 
-/// A usage error of `docker VERB` as `docker container VERB` prints it (cobra names the
-/// command by the path it was called by).
-fn in_group(mut out: CommandOutput, verb: &str) -> CommandOutput {
-    if out.exit == 125 || out.exit == 1 && out.stderr.contains("\nUsage:  docker ") {
-        for (short, long) in [
-            (
-                format!("'docker {verb} --help'"),
-                format!("'docker container {verb} --help'"),
-            ),
-            (
-                format!("\"docker {verb}\""),
-                format!("\"docker container {verb}\""),
-            ),
-            (
-                format!("Usage:  docker {verb} "),
-                format!("Usage:  docker container {verb} "),
-            ),
-        ] {
-            out.stderr = out.stderr.replace(&short, &long);
-        }
-    }
-    out
-}
-
 /// `docker exec` runs a host tool inside a container: the scenario runner does that itself.
 fn exec_elsewhere() -> CommandOutput {
     CommandOutput::fail(
@@ -118,10 +95,10 @@ impl Engine {
             "container" => self.dispatch_container(k, rest),
             "run" => self.cmd_run(k, rest),
             "create" => self.cmd_create(k, rest),
-            "start" => self.cmd_start(k, rest),
-            "stop" => self.cmd_stop(k, rest),
-            "restart" => self.cmd_restart(k, rest),
-            "rm" => self.cmd_rm(k, rest),
+            "start" => self.cmd_start(k, rest, Invoked::Top),
+            "stop" => self.cmd_stop(k, rest, Invoked::Top),
+            "restart" => self.cmd_restart(k, rest, Invoked::Top),
+            "rm" => self.cmd_rm(k, rest, Invoked::Top),
             "ps" => self.cmd_ps(k, rest),
             "port" => self.cmd_port(k, rest),
             "exec" => exec_elsewhere(),
@@ -167,10 +144,10 @@ impl Engine {
         match sub.as_str() {
             "run" => self.cmd_run(k, rest),
             "create" => self.cmd_create(k, rest),
-            "start" => in_group(self.cmd_start(k, rest), "start"),
-            "stop" => in_group(self.cmd_stop(k, rest), "stop"),
-            "restart" => in_group(self.cmd_restart(k, rest), "restart"),
-            "rm" | "remove" => in_group(self.cmd_rm(k, rest), "rm"),
+            "start" => self.cmd_start(k, rest, Invoked::Container),
+            "stop" => self.cmd_stop(k, rest, Invoked::Container),
+            "restart" => self.cmd_restart(k, rest, Invoked::Container),
+            "rm" | "remove" => self.cmd_rm(k, rest, Invoked::Container),
             "ls" | "ps" | "list" => self.cmd_ps(k, rest),
             "port" => self.cmd_port(k, rest),
             "exec" => exec_elsewhere(),

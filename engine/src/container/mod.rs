@@ -33,7 +33,7 @@ pub mod services;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod validate;
-mod verbs;
+pub(crate) mod verbs;
 
 use std::collections::BTreeSet;
 

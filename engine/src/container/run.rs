@@ -7,7 +7,7 @@ use crate::container::image;
 use crate::container::model::{Container, EndpointConfig, NetworkMode, RunState};
 use crate::container::options::{self, OptionsError, RunOptions};
 use crate::container::validate::ipam_style;
-use crate::container::verbs;
+use crate::container::verbs::{self, Invoked};
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::kernel::Kernel;
@@ -270,8 +270,13 @@ impl Engine {
     }
 
     /// `docker start C...`.
-    pub(crate) fn cmd_start(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let v = match verbs::START.parse(args) {
+    pub(crate) fn cmd_start(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+        via: Invoked,
+    ) -> CommandOutput {
+        let v = match verbs::START.parse(args, via) {
             Ok(v) => v,
             Err(out) => return out,
         };
@@ -325,8 +330,13 @@ impl Engine {
     }
 
     /// `docker stop C...`.
-    pub(crate) fn cmd_stop(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let v = match verbs::STOP.parse(args) {
+    pub(crate) fn cmd_stop(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+        via: Invoked,
+    ) -> CommandOutput {
+        let v = match verbs::STOP.parse(args, via) {
             Ok(v) => v,
             Err(out) => return out,
         };
@@ -340,8 +350,13 @@ impl Engine {
     }
 
     /// `docker restart C...`.
-    pub(crate) fn cmd_restart(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let v = match verbs::RESTART.parse(args) {
+    pub(crate) fn cmd_restart(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+        via: Invoked,
+    ) -> CommandOutput {
+        let v = match verbs::RESTART.parse(args, via) {
             Ok(v) => v,
             Err(out) => return out,
         };
@@ -357,8 +372,13 @@ impl Engine {
     }
 
     /// `docker rm [-f] C...`.
-    pub(crate) fn cmd_rm(&mut self, k: &mut dyn Kernel, args: &[String]) -> CommandOutput {
-        let v = match verbs::RM.parse(args) {
+    pub(crate) fn cmd_rm(
+        &mut self,
+        k: &mut dyn Kernel,
+        args: &[String],
+        via: Invoked,
+    ) -> CommandOutput {
+        let v = match verbs::RM.parse(args, via) {
             Ok(v) => v,
             Err(out) => return out,
         };
